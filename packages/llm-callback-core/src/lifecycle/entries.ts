@@ -1,0 +1,169 @@
+import {
+  type Context,
+  context as contextApi,
+  createContextKey,
+  isSpanContextValid,
+  trace,
+} from '@opentelemetry/api';
+import { reportFailure } from '../internal/diag.js';
+import { nowMillis } from '../internal/time.js';
+import { type Entry, getRegistry, type Registry, rememberEnded } from './registry.js';
+
+/** Context key under which `withSession` and `startSession` keep the session entry. */
+export const SESSION_CONTEXT_KEY = createContextKey('@agentops/llm-callback-core session');
+
+// The same key @opentelemetry/core uses (createContextKey is Symbol.for-based), so `suppressTracing` is honoured
+// without depending on the SDK.
+const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+export function isTracingSuppressed(ctx: Context): boolean {
+  return ctx.getValue(SUPPRESS_TRACING_KEY) === true;
+}
+
+/** Where a new span goes: its parent context, the entry that owns it for cleanup, and the inherited session id. */
+export interface ResolvedParent {
+  context: Context;
+  entry: Entry | undefined;
+}
+
+/**
+ * Parent resolution, in order: the explicit parent key; the span active in the given (or current) context; the
+ * current session; none (a root). A span from other instrumentation is a parent too; the session found in its
+ * context still owns the new entry, so ending the session ends it.
+ */
+export function resolveParent(registry: Registry, parentKey: unknown, parentContext: unknown): ResolvedParent {
+  if (typeof parentKey === 'string') {
+    const parent = registry.entries.get(parentKey);
+    if (parent && !parent.ended) return { context: parent.context, entry: parent };
+  }
+  const ctx = isContext(parentContext) ? parentContext : contextApi.active();
+  const span = trace.getSpan(ctx);
+  if (span && isSpanContextValid(span.spanContext())) {
+    const owner = registry.bySpan.get(span) ?? sessionIn(ctx);
+    return { context: ctx, entry: owner && !owner.ended ? owner : undefined };
+  }
+  const session = sessionIn(ctx) ?? newestOpenSession(registry);
+  return session ? { context: session.context, entry: session } : { context: ctx, entry: undefined };
+}
+
+function isContext(value: unknown): value is Context {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Context).getValue === 'function' &&
+    typeof (value as Context).setValue === 'function'
+  );
+}
+
+function sessionIn(ctx: Context): Entry | undefined {
+  const session = ctx.getValue(SESSION_CONTEXT_KEY) as Entry | undefined;
+  return session && !session.ended ? session : undefined;
+}
+
+export function newestOpenSession(registry: Registry): Entry | undefined {
+  for (let i = registry.sessions.length - 1; i >= 0; i--) {
+    const session = registry.sessions[i];
+    if (session && !session.ended) return session;
+  }
+  return undefined;
+}
+
+/** The session of the given context, else the newest open one. */
+export function currentSessionEntry(ctx: Context = contextApi.active()): Entry | undefined {
+  return sessionIn(ctx) ?? newestOpenSession(getRegistry());
+}
+
+/** Adds an open entry: indexes it, links it to its parent for cleanup, enforces the capacity, arms the sweeper. */
+export function registerEntry(registry: Registry, entry: Entry): void {
+  registry.entries.set(entry.key, entry);
+  registry.bySpan.set(entry.span, entry);
+  if (entry.parent) (entry.parent.children ??= new Set()).add(entry);
+  entry.owner.started++;
+  entry.owner.open++;
+  if (entry.owner.open > entry.owner.maxEntries) evictOldest(registry, entry.owner);
+  if (Number.isFinite(entry.ttlMs)) scheduleSweep(registry, entry.lastActivityMs + entry.ttlMs);
+}
+
+function evictOldest(registry: Registry, owner: Entry['owner']): void {
+  for (const entry of registry.entries.values()) {
+    if (entry.owner !== owner || entry.kind === 'session') continue;
+    owner.evicted++;
+    entry.state.finishIncomplete(entry, 'evicted', nowMillis());
+    return;
+  }
+}
+
+/**
+ * Takes an entry out of the open set, exactly once. Returns false if it had already ended. A root (no parent
+ * entry, or a session as parent) ends its open descendants first; a non-root hands them to its parent, so that a
+ * later root or session end still reaches them.
+ */
+export function closeEntry(registry: Registry, entry: Entry, reason: string, endMs: number): boolean {
+  if (entry.ended) return false;
+  entry.ended = true;
+  if (registry.entries.get(entry.key) === entry) registry.entries.delete(entry.key);
+  rememberEnded(registry, entry.key, nowMillis());
+  entry.owner.open--;
+  entry.owner.ended++;
+  const parent = entry.parent;
+  parent?.children?.delete(entry);
+  const children = entry.children;
+  if (children && children.size > 0) {
+    if (!parent || parent.kind === 'session' || entry.kind === 'session') endDescendants(entry, reason, endMs);
+    else {
+      entry.children = undefined;
+      for (const child of children) {
+        child.parent = parent;
+        (parent.children ??= new Set()).add(child);
+      }
+    }
+  }
+  return true;
+}
+
+/** Ends every open descendant as incomplete, deepest first. */
+export function endDescendants(entry: Entry, reason: string, endMs: number): void {
+  const children = entry.children;
+  if (!children) return;
+  entry.children = undefined;
+  for (const child of children) {
+    child.parent = undefined;
+    try {
+      child.state.finishIncomplete(child, reason, endMs);
+    } catch (error) {
+      reportFailure('ending a descendant', error);
+    }
+  }
+}
+
+function scheduleSweep(registry: Registry, deadline: number): void {
+  if (deadline >= registry.sweepAt) return;
+  if (registry.sweepTimer !== undefined) clearTimeout(registry.sweepTimer);
+  registry.sweepAt = deadline;
+  const timer = setTimeout(() => sweep(registry), Math.max(10, deadline - nowMillis()));
+  (timer as { unref?: () => void }).unref?.();
+  registry.sweepTimer = timer;
+}
+
+/** Ends entries idle past their TTL, then re-arms for the next deadline. Only runs while entries are open. */
+export function sweep(registry: Registry): void {
+  registry.sweepTimer = undefined;
+  registry.sweepAt = Number.POSITIVE_INFINITY;
+  const now = nowMillis();
+  let next = Number.POSITIVE_INFINITY;
+  for (const entry of registry.entries.values()) {
+    if (entry.ended || !Number.isFinite(entry.ttlMs)) continue;
+    const deadline = entry.lastActivityMs + entry.ttlMs;
+    if (deadline > now) {
+      if (deadline < next) next = deadline;
+      continue;
+    }
+    try {
+      entry.owner.expired++;
+      entry.state.finishIncomplete(entry, 'expired', entry.lastActivityMs);
+    } catch (error) {
+      reportFailure('expiring an entry', error);
+    }
+  }
+  if (next !== Number.POSITIVE_INFINITY) scheduleSweep(registry, next);
+}

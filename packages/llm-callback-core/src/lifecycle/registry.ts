@@ -1,0 +1,96 @@
+import type { Context, Span } from '@opentelemetry/api';
+import type { ContentCapture, RunKind } from '../types.js';
+
+/** One open call, run or session. */
+export interface Entry {
+  readonly key: string;
+  readonly kind: 'llm' | RunKind | 'session';
+  readonly owner: OwnerStats;
+  readonly span: Span;
+  /** Context with this entry's span active; children parent to it. */
+  readonly context: Context;
+  readonly recording: boolean;
+  /** The entry that ends this one when it ends as a root (not always the OTel parent). */
+  parent: Entry | undefined;
+  children: Set<Entry> | undefined;
+  readonly startMs: number;
+  lastActivityMs: number;
+  readonly ttlMs: number;
+  readonly capture: ContentCapture;
+  readonly sessionId: string | undefined;
+  /** Set once, by whatever ends the entry first. */
+  ended: boolean;
+  /** Per-kind state the recorder keeps (event data, stream timing, pending merges). */
+  readonly state: EntryState;
+}
+
+/** What the recorder needs to finish an entry; `finish` ends it as incomplete with a reason. */
+export interface EntryState {
+  finishIncomplete(entry: Entry, reason: string, endMs: number): void;
+}
+
+/** Counters of one recorder (or of sessions). */
+export interface OwnerStats {
+  started: number;
+  ended: number;
+  duplicates: number;
+  unknownKeys: number;
+  expired: number;
+  evicted: number;
+  open: number;
+  readonly maxEntries: number;
+}
+
+/** Process-wide state, on a global symbol so that ESM and CJS copies of the core share it. */
+export interface Registry {
+  readonly entries: Map<string, Entry>;
+  readonly bySpan: WeakMap<Span, Entry>;
+  /** Keys ended recently, for duplicate detection: key → end time (ms). Insertion-ordered, bounded. */
+  readonly recentlyEnded: Map<string, number>;
+  /** Open session handles, oldest first. */
+  readonly sessions: Entry[];
+  sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  sweepAt: number;
+  logLevelApplied: boolean;
+}
+
+const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@1');
+
+export function getRegistry(): Registry {
+  const holder = globalThis as { [REGISTRY_KEY]?: Registry };
+  let registry = holder[REGISTRY_KEY];
+  if (!registry) {
+    registry = {
+      entries: new Map(),
+      bySpan: new WeakMap(),
+      recentlyEnded: new Map(),
+      sessions: [],
+      sweepTimer: undefined,
+      sweepAt: Number.POSITIVE_INFINITY,
+      logLevelApplied: false,
+    };
+    holder[REGISTRY_KEY] = registry;
+  }
+  return registry;
+}
+
+const RECENT_LIMIT = 20_000;
+const RECENT_MS = 10 * 60_000;
+
+/** Remembers an ended key so that late duplicates are recognized, within bounds of count and age. */
+export function rememberEnded(registry: Registry, key: string, now: number): void {
+  const recent = registry.recentlyEnded;
+  recent.delete(key);
+  recent.set(key, now);
+  if (recent.size > RECENT_LIMIT || (recent.size & 255) === 0) {
+    for (const [oldKey, endedAt] of recent) {
+      if (recent.size <= RECENT_LIMIT && now - endedAt < RECENT_MS) break;
+      recent.delete(oldKey);
+    }
+  }
+}
+
+export function wasRecentlyEnded(registry: Registry, key: string, now: number): boolean {
+  const endedAt = registry.recentlyEnded.get(key);
+  return endedAt !== undefined && now - endedAt < RECENT_MS;
+}

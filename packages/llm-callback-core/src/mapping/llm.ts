@@ -1,0 +1,338 @@
+import type { ResolvedConfig } from '../config.js';
+import { field, readArray, readBoolean, readCount, readNumber, readString, readStringArray } from '../internal/read.js';
+import { toEpochMillis } from '../internal/time.js';
+import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
+import { ATTR } from '../semconv.js';
+import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
+import type { AttributeSink } from './attributes.js';
+import { mapMetadata } from './metadata.js';
+import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
+import { genaiProviderName, normalizeFinishReason, shortProviderName } from './provider.js';
+
+/** Chunk timing kept per streamed call: O(1) per chunk. Times are epoch milliseconds. */
+export interface StreamTiming {
+  chunkCount: number;
+  firstChunkMs: number | undefined;
+  lastChunkMs: number | undefined;
+  maxGapMs: number;
+}
+
+/** Everything known about an LLM call when its span ends. */
+export interface LlmCallRecord {
+  start: CallStartEvent;
+  /** The request messages as captured at start. */
+  messages: unknown;
+  /** End event, or the partial result of a failed call. */
+  result: Partial<CallEndEvent> | undefined;
+  startMs: number;
+  timing: StreamTiming;
+  capture: ContentCapture;
+  sessionId: string | undefined;
+}
+
+const PROMPT = 'gen_ai.prompt.';
+const COMPLETION = 'gen_ai.completion.';
+const FUNCTIONS = 'gen_ai.request.functions.';
+
+const REQUEST_TYPES: Record<string, string> = {
+  chat: 'chat',
+  text_completion: 'completion',
+  generate_content: 'chat',
+  embeddings: 'embedding',
+  rerank: 'rerank',
+};
+
+/** Attributes known when the call starts, given to the sampler. */
+export function llmStartAttributes(start: CallStartEvent, config: ResolvedConfig, sink: AttributeSink): void {
+  const operation = readString(field(start, 'operation')) ?? 'chat';
+  const provider = readString(field(start, 'provider'));
+  if (config.agentopsKeys) sink.set(ATTR.SPAN_KIND, 'llm');
+  sink.set(ATTR.OPERATION_NAME, operation);
+  sink.set(ATTR.REQUEST_MODEL, readString(field(start, 'model')));
+  if (provider) sink.set(ATTR.PROVIDER_NAME, genaiProviderName(provider));
+}
+
+/** The span name: `{model}.llm` with AgentOps keys, else the GenAI `{operation} {model}`. */
+export function llmSpanName(start: CallStartEvent, config: ResolvedConfig): string {
+  const model = readString(field(start, 'model'));
+  const operation = readString(field(start, 'operation')) ?? 'chat';
+  if (config.agentopsKeys) return `${model ?? operation}.llm`;
+  return model ? `${operation} ${model}` : operation;
+}
+
+/**
+ * Maps a finished call to attributes. Scalars come first so that, under a span attribute-count limit, the
+ * content (which can be long) is what gets dropped.
+ */
+export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, sink: AttributeSink): void {
+  const { start, result } = record;
+  const agentops = config.agentopsKeys;
+  sink.group('request', () => mapRequest(start, agentops, config.framework, sink));
+  sink.group('response', () => mapResponse(result, agentops, sink));
+  sink.group('usage', () => mapUsage(result, agentops, sink));
+  sink.group('timing', () => mapTiming(record, agentops, sink));
+  sink.group('metadata', () => mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm'));
+  if (record.capture === 'none') return;
+  sink.group('tools', () => mapToolDefinitions(start, record.capture, config, sink));
+  const input = normalizeMessages(record.messages, 'user');
+  const output = normalizeMessages(field(result, 'outputs'), 'assistant');
+  if (agentops) {
+    sink.group('prompts', () => mapIndexedMessages(PROMPT, input, record.capture, config, sink));
+    sink.group('completions', () => mapIndexedMessages(COMPLETION, output, record.capture, config, sink));
+  }
+  if (config.genaiLatest && record.capture === 'all') {
+    sink.group('genai messages', () => mapGenaiMessages(input, output, readStringArray(field(result, 'finishReasons')), config, sink));
+  }
+}
+
+function mapRequest(start: CallStartEvent, agentops: boolean, framework: string | undefined, sink: AttributeSink): void {
+  const provider = readString(field(start, 'provider'));
+  const operation = readString(field(start, 'operation')) ?? 'chat';
+  if (agentops) {
+    if (provider) sink.set(ATTR.SYSTEM, shortProviderName(provider));
+    sink.set(ATTR.REQUEST_TYPE, REQUEST_TYPES[operation] ?? 'unknown');
+  }
+  sink.set(ATTR.FRAMEWORK, readString(field(start, 'framework')) ?? framework);
+  const stream = readBoolean(field(start, 'stream'));
+  if (stream !== undefined) {
+    sink.set(ATTR.REQUEST_STREAM, stream);
+    if (agentops) sink.set(ATTR.REQUEST_STREAMING, stream);
+  }
+  sink.set(ATTR.SERVER_ADDRESS, readString(field(start, 'serverAddress')));
+  sink.set(ATTR.SERVER_PORT, readCount(field(start, 'serverPort')));
+  const params = field(start, 'params');
+  if (params === undefined) return;
+  sink.set(ATTR.REQUEST_TEMPERATURE, readNumber(field(params, 'temperature')));
+  sink.set(ATTR.REQUEST_MAX_TOKENS, readCount(field(params, 'maxTokens')));
+  sink.set(ATTR.REQUEST_TOP_P, readNumber(field(params, 'topP')));
+  sink.set(ATTR.REQUEST_TOP_K, readNumber(field(params, 'topK')));
+  sink.set(ATTR.REQUEST_FREQUENCY_PENALTY, readNumber(field(params, 'frequencyPenalty')));
+  sink.set(ATTR.REQUEST_PRESENCE_PENALTY, readNumber(field(params, 'presencePenalty')));
+  sink.set(ATTR.REQUEST_STOP_SEQUENCES, readStringArray(field(params, 'stopSequences')));
+  sink.set(ATTR.REQUEST_SEED, readNumber(field(params, 'seed')));
+  const choices = readCount(field(params, 'choiceCount'));
+  if (choices !== undefined && choices !== 1) sink.set(ATTR.REQUEST_CHOICE_COUNT, choices);
+  sink.set(ATTR.OUTPUT_TYPE, readString(field(params, 'responseFormat')));
+  sink.set(ATTR.TOOL_CHOICE, readString(field(params, 'toolChoice')));
+}
+
+function mapResponse(result: Partial<CallEndEvent> | undefined, agentops: boolean, sink: AttributeSink): void {
+  if (result === undefined) return;
+  sink.set(ATTR.RESPONSE_ID, readString(field(result, 'responseId')));
+  sink.set(ATTR.RESPONSE_MODEL, readString(field(result, 'responseModel')));
+  const created = toEpochMillis(field(result, 'responseCreated'));
+  if (created !== undefined) sink.set(ATTR.RESPONSE_CREATED_AT, new Date(created).toISOString());
+  let reasons = readStringArray(field(result, 'finishReasons'));
+  if (!reasons) {
+    const fromOutputs: string[] = [];
+    for (const output of readArray(field(result, 'outputs')) ?? []) {
+      const reason = readString(field(output, 'finishReason'));
+      if (reason) fromOutputs.push(reason);
+    }
+    if (fromOutputs.length > 0) reasons = fromOutputs;
+  }
+  if (reasons) {
+    sink.set(ATTR.RESPONSE_FINISH_REASONS, reasons.map(normalizeFinishReason));
+    if (agentops) sink.set(ATTR.RESPONSE_FINISH_REASON, reasons[0]);
+  }
+  sink.set(ATTR.WARNINGS, readStringArray(field(result, 'warnings')));
+  const extra = field(result, 'attributes');
+  if (extra && typeof extra === 'object') for (const key of Object.keys(extra)) sink.set(key, field(extra, key));
+}
+
+function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, sink: AttributeSink): void {
+  const cost = readNumber(field(result, 'cost'));
+  if (cost !== undefined && cost >= 0) sink.set(ATTR.USAGE_TOTAL_COST, cost);
+  const usage = field(result, 'usage');
+  if (usage === undefined) return;
+  const input = readCount(field(usage, 'inputTokens'));
+  const output = readCount(field(usage, 'outputTokens'));
+  const total =
+    readCount(field(usage, 'totalTokens')) ?? (input !== undefined || output !== undefined ? (input ?? 0) + (output ?? 0) : undefined);
+  const cacheRead = readCount(field(usage, 'cacheReadInputTokens'));
+  const cacheCreation = readCount(field(usage, 'cacheCreationInputTokens'));
+  const reasoning = readCount(field(usage, 'reasoningTokens'));
+  sink.set(ATTR.USAGE_INPUT_TOKENS, input);
+  sink.set(ATTR.USAGE_OUTPUT_TOKENS, output);
+  sink.set(ATTR.USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
+  sink.set(ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
+  sink.set(ATTR.USAGE_REASONING_OUTPUT_TOKENS, reasoning);
+  if (!agentops) return;
+  sink.set(ATTR.USAGE_PROMPT_TOKENS, input);
+  sink.set(ATTR.USAGE_COMPLETION_TOKENS, output);
+  sink.set(ATTR.USAGE_TOTAL_TOKENS, total);
+  sink.set(ATTR.USAGE_CACHE_READ_TOKENS, cacheRead);
+  sink.set(ATTR.USAGE_CACHE_CREATION_TOKENS, cacheCreation);
+  sink.set(ATTR.USAGE_REASONING_TOKENS, reasoning);
+}
+
+function mapTiming(record: LlmCallRecord, agentops: boolean, sink: AttributeSink): void {
+  const { timing, startMs } = record;
+  const reported = toEpochMillis(field(record.result, 'firstChunkTime'));
+  const firstChunkMs = timing.firstChunkMs ?? reported;
+  if (firstChunkMs === undefined) return;
+  const timeToFirstChunk = Math.max(0, firstChunkMs - startMs) / 1000;
+  sink.set(ATTR.RESPONSE_TIME_TO_FIRST_CHUNK, timeToFirstChunk);
+  if (!agentops) return;
+  sink.set(ATTR.STREAMING_TIME_TO_FIRST_TOKEN, timeToFirstChunk);
+  if (timing.chunkCount > 0) {
+    sink.set(ATTR.STREAMING_CHUNK_COUNT, timing.chunkCount);
+    sink.set(ATTR.STREAMING_MAX_CHUNK_GAP, timing.maxGapMs / 1000);
+    if (timing.lastChunkMs !== undefined) sink.set(ATTR.STREAMING_TIME_TO_GENERATE, (timing.lastChunkMs - firstChunkMs) / 1000);
+  }
+}
+
+function mapToolDefinitions(start: CallStartEvent, capture: ContentCapture, config: ResolvedConfig, sink: AttributeSink): void {
+  const tools = readArray(field(start, 'tools'));
+  if (!tools || tools.length === 0) return;
+  const context: RedactionContext = { attribute: ATTR.TOOL_DEFINITIONS, spanKind: 'llm' };
+  const genai: string[] = [];
+  let index = 0;
+  for (const tool of tools) {
+    const name = readString(field(tool, 'name'));
+    if (!name) continue;
+    const description = readString(field(tool, 'description'));
+    const parameters = field(tool, 'parameters');
+    const type = readString(field(tool, 'type')) ?? 'function';
+    if (config.agentopsKeys) {
+      sink.set(`${FUNCTIONS}${index}.name`, name);
+      if (capture === 'all') {
+        if (description) sink.set(`${FUNCTIONS}${index}.description`, toSafeText(description, config.redactor, context));
+        if (parameters !== undefined) sink.set(`${FUNCTIONS}${index}.parameters`, toSafeJson(parameters, config.redactor, context));
+      }
+    }
+    if (config.genaiLatest) {
+      let json = `{"type":${JSON.stringify(type)},"name":${JSON.stringify(name)}`;
+      if (capture === 'all') {
+        if (description) json += `,"description":${JSON.stringify(toSafeText(description, config.redactor, context))}`;
+        if (parameters !== undefined) json += `,"parameters":${toSafeJson(parameters, config.redactor, context)}`;
+      }
+      genai.push(`${json}}`);
+    }
+    index++;
+  }
+  if (genai.length > 0) sink.set(ATTR.TOOL_DEFINITIONS, `[${genai.join(',')}]`);
+}
+
+/** A value as text for an AgentOps content key: strings as they are, anything else as JSON. */
+function contentText(value: unknown, config: ResolvedConfig, context: RedactionContext): string {
+  return typeof value === 'string'
+    ? toSafeText(value, config.redactor, context)
+    : toSafeJson(value, config.redactor, context);
+}
+
+function mapIndexedMessages(
+  prefix: string,
+  messages: readonly NormalizedMessage[],
+  capture: ContentCapture,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+): void {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as NormalizedMessage;
+    const key = `${prefix}${i}.`;
+    const context: RedactionContext = { attribute: `${key}content`, spanKind: 'llm' };
+    sink.set(`${key}role`, message.role);
+    if (message.name) sink.set(`${key}name`, message.name);
+    if (message.finishReason) sink.set(`${key}finish_reason`, message.finishReason);
+    const text = messageContent(message.parts);
+    if (text !== undefined) {
+      if (capture === 'all') sink.set(`${key}content`, contentText(text, config, context));
+      else sink.set(`${key}content_length`, typeof text === 'string' ? text.length : 0);
+    }
+    const reasoning = joinedText(message.parts, 'reasoning');
+    if (reasoning !== undefined && capture === 'all') sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
+    let call = 0;
+    for (const part of message.parts) {
+      if (part.type === 'tool_call_response' && part.id) sink.set(`${key}tool_call_id`, part.id);
+      if (part.type !== 'tool_call') continue;
+      const callKey = `${key}tool_calls.${call}.`;
+      sink.set(`${callKey}id`, part.id);
+      sink.set(`${callKey}name`, part.name);
+      if (capture === 'all' && part.arguments !== undefined) {
+        sink.set(`${callKey}arguments`, contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }));
+      }
+      call++;
+    }
+  }
+}
+
+/**
+ * What an AgentOps `content` key shows: the text when a message is text only; a tool result's response;
+ * otherwise the parts themselves (images, files), serialized.
+ */
+function messageContent(parts: readonly MessagePart[]): unknown {
+  const text = joinedText(parts);
+  const others = parts.filter((part) => part.type !== 'text' && part.type !== 'tool_call' && part.type !== 'reasoning');
+  if (others.length === 0) return text;
+  if (text === undefined && others.length === 1 && others[0]?.type === 'tool_call_response') return others[0].response;
+  return parts.filter((part) => part.type !== 'tool_call' && part.type !== 'reasoning');
+}
+
+function mapGenaiMessages(
+  input: readonly NormalizedMessage[],
+  output: readonly NormalizedMessage[],
+  finishReasons: string[] | undefined,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+): void {
+  let firstNonSystem = 0;
+  while (firstNonSystem < input.length && input[firstNonSystem]?.role === 'system') firstNonSystem++;
+  if (firstNonSystem > 0) {
+    const parts = input.slice(0, firstNonSystem).flatMap((message) => message.parts);
+    sink.set(ATTR.SYSTEM_INSTRUCTIONS, `[${parts.map((part) => genaiPart(part, config, ATTR.SYSTEM_INSTRUCTIONS)).join(',')}]`);
+  }
+  const rest = input.slice(firstNonSystem);
+  if (rest.length > 0) sink.set(ATTR.INPUT_MESSAGES, `[${rest.map((message) => genaiMessage(message, config, ATTR.INPUT_MESSAGES)).join(',')}]`);
+  if (output.length > 0) {
+    const messages = output.map((message, i) => {
+      const reason = message.finishReason ?? finishReasons?.[i] ?? finishReasons?.[0];
+      return genaiMessage(message, config, ATTR.OUTPUT_MESSAGES, reason ? normalizeFinishReason(reason) : 'unknown');
+    });
+    sink.set(ATTR.OUTPUT_MESSAGES, `[${messages.join(',')}]`);
+  }
+}
+
+function genaiMessage(message: NormalizedMessage, config: ResolvedConfig, attribute: string, finishReason?: string): string {
+  let json = `{"role":${JSON.stringify(message.role)},"parts":[${message.parts.map((part) => genaiPart(part, config, attribute)).join(',')}]`;
+  if (message.name) json += `,"name":${JSON.stringify(message.name)}`;
+  if (finishReason !== undefined) json += `,"finish_reason":${JSON.stringify(finishReason)}`;
+  return `${json}}`;
+}
+
+// Built as text so that every content value is redacted and cut on its own and the whole stays valid JSON.
+function genaiPart(part: MessagePart, config: ResolvedConfig, attribute: string): string {
+  const context: RedactionContext = { attribute, spanKind: 'llm' };
+  const text = (value: string) => JSON.stringify(toSafeText(value, config.redactor, context));
+  const mime = 'mimeType' in part && part.mimeType ? `,"mime_type":${JSON.stringify(part.mimeType)}` : '';
+  switch (part.type) {
+    case 'text':
+    case 'reasoning':
+      return `{"type":"${part.type}","content":${text(part.content)}}`;
+    case 'tool_call': {
+      const id = part.id ? `,"id":${JSON.stringify(part.id)}` : '';
+      const args = part.arguments === undefined ? '' : `,"arguments":${toSafeJson(parseJsonText(part.arguments), config.redactor, context)}`;
+      return `{"type":"tool_call"${id},"name":${JSON.stringify(part.name)}${args}}`;
+    }
+    case 'tool_call_response': {
+      const id = part.id ? `,"id":${JSON.stringify(part.id)}` : '';
+      return `{"type":"tool_call_response"${id},"response":${toSafeJson(part.response ?? null, config.redactor, context)}}`;
+    }
+    case 'blob':
+      return `{"type":"blob","modality":${JSON.stringify(part.modality)}${mime},"content":${text(part.content)}}`;
+    case 'file':
+      return `{"type":"file","modality":${JSON.stringify(part.modality)}${mime},"file_id":${JSON.stringify(part.fileId)}}`;
+    case 'uri':
+      return `{"type":"uri","modality":${JSON.stringify(part.modality)}${mime},"uri":${text(part.uri)}}`;
+  }
+}
+
+/** Tool arguments often arrive as JSON text; record them as the object they encode when they parse. */
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

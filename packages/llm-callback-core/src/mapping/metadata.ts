@@ -1,0 +1,34 @@
+import type { ResolvedConfig } from '../config.js';
+import { field, readString, readStringArray } from '../internal/read.js';
+import { toSafeText } from '../redaction/safe-json.js';
+import { ATTR } from '../semconv.js';
+import type { RunKind } from '../types.js';
+import type { AttributeSink } from './attributes.js';
+
+/** Session, user, conversation, tags and the caller's extra attributes (filtered and redacted). */
+export function mapMetadata(
+  metadata: unknown,
+  inheritedSessionId: string | undefined,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+  spanKind: 'llm' | RunKind,
+): void {
+  sink.set(ATTR.SESSION_ID_GENERAL, readString(field(metadata, 'sessionId')) ?? inheritedSessionId);
+  sink.set(ATTR.USER_ID, readString(field(metadata, 'userId')));
+  if (spanKind === 'llm') sink.set(ATTR.CONVERSATION_ID, readString(field(metadata, 'conversationId')));
+  const tags = readStringArray(field(metadata, 'tags'));
+  if (tags && config.agentopsKeys) sink.set(ATTR.TAGS, tags);
+  const extra = field(metadata, 'attributes');
+  if (!extra || typeof extra !== 'object') return;
+  for (const key of Object.keys(extra)) {
+    if (config.redactor.isDroppedKey(key) || isDroppedAttributeKey(key, config)) continue;
+    const value = field(extra, key);
+    sink.set(key, typeof value === 'string' ? toSafeText(value, config.redactor, { attribute: key, spanKind }) : value);
+  }
+}
+
+// `x.api_key`, `http.request.header.authorization`: the last segment decides.
+function isDroppedAttributeKey(key: string, config: ResolvedConfig): boolean {
+  const dot = key.lastIndexOf('.');
+  return dot >= 0 && config.redactor.isDroppedKey(key.slice(dot + 1));
+}

@@ -1,0 +1,76 @@
+import { reportFailure } from '../internal/diag.js';
+import type { PiiRuleName, RedactionContext, RedactionOptions } from '../types.js';
+import { DEFAULT_DROPPED_KEYS, PII_RULES, type RedactionRule, SECRET_RULES } from './rules.js';
+
+/** Marker left in place of a value that a failing redaction hook could not clear. */
+export const REDACTED = '[REDACTED]';
+
+/** Applies the policy to strings and decides which object keys are never exported. */
+export interface Redactor {
+  /** Built-in rules then the user hook; fails closed. */
+  redactText(value: string, context: RedactionContext): string;
+  /** True for keys such as `api_key` or `authorization`, which are dropped with their value. */
+  isDroppedKey(key: string): boolean;
+  readonly maxContentLength: number;
+}
+
+const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
+
+/** Builds the redactor once per recorder; one combined regex makes the common no-secret case a single scan. */
+export function createRedactor(options: RedactionOptions = {}): Redactor {
+  const rules: RedactionRule[] = [];
+  if (options.secrets !== false) rules.push(...SECRET_RULES);
+  const pii = options.pii === true ? PII_NAMES : Array.isArray(options.pii) ? options.pii : [];
+  for (const name of pii) {
+    const rule = PII_RULES[name];
+    if (rule) rules.push(rule);
+  }
+  const combined =
+    rules.length > 0 ? new RegExp(rules.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
+  const replaceMatch = (match: string, ...rest: unknown[]): string => {
+    const groups = rest[rest.length - 1] as Record<string, string | undefined>;
+    for (let i = 0; i < rules.length; i++) {
+      if (groups[`r${i}`] === undefined) continue;
+      const rule = rules[i] as RedactionRule;
+      if (rule.validate && !rule.validate(match)) return match;
+      return rule.replace ? rule.replace(match) : `[REDACTED:${rule.name}]`;
+    }
+    return match;
+  };
+
+  const dropped = new Set(DEFAULT_DROPPED_KEYS);
+  for (const key of options.dropKeys ?? []) if (typeof key === 'string') dropped.add(normalizeKey(key));
+  const hook = typeof options.redact === 'function' ? options.redact : undefined;
+  const maxContentLength =
+    typeof options.maxContentLength === 'number' && options.maxContentLength >= 64
+      ? Math.floor(options.maxContentLength)
+      : 32_768;
+
+  return {
+    maxContentLength,
+    isDroppedKey: (key) => dropped.has(normalizeKey(key)),
+    redactText(value, context) {
+      let text = value;
+      if (combined) {
+        try {
+          text = text.replace(combined, replaceMatch);
+        } catch (error) {
+          reportFailure('secret rules', error);
+          return REDACTED;
+        }
+      }
+      if (!hook) return text;
+      try {
+        const result = hook(text, context);
+        return typeof result === 'string' ? result : REDACTED;
+      } catch (error) {
+        reportFailure('redaction hook', error);
+        return REDACTED;
+      }
+    },
+  };
+}
+
+function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/-/g, '_');
+}

@@ -1,0 +1,181 @@
+import type { RedactionContext } from '../types.js';
+import type { Redactor } from './redactor.js';
+
+const MAX_DEPTH = 16;
+const TRUNCATED = '…[truncated]';
+// Room kept for closing brackets and markers, so the result stays close to the limit and always parses.
+const RESERVE = 48;
+
+/**
+ * Serializes any value to JSON that always parses, whatever it holds: cycles, BigInt, symbols, functions, getters
+ * that throw, Maps, Sets, binary data and huge strings. Every string goes through the redactor; dropped keys vanish
+ * with their values; the output is cut to the content limit with visible markers.
+ */
+export function toSafeJson(value: unknown, redactor: Redactor, context: RedactionContext): string {
+  const writer = new JsonWriter(redactor, context, redactor.maxContentLength - RESERVE);
+  writer.write(value, 0);
+  return writer.out;
+}
+
+/** Redacts and cuts a plain text value to the content limit, with a visible marker. */
+export function toSafeText(value: string, redactor: Redactor, context: RedactionContext): string {
+  return truncateText(redactor.redactText(value, context), redactor.maxContentLength);
+}
+
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = `…[truncated ${text.length - max} chars]`;
+  return text.slice(0, Math.max(0, max - marker.length)) + marker;
+}
+
+class JsonWriter {
+  out = '';
+  private readonly ancestors: object[] = [];
+
+  constructor(
+    private readonly redactor: Redactor,
+    private readonly context: RedactionContext,
+    private readonly budget: number,
+  ) {}
+
+  private get full(): boolean {
+    return this.out.length >= this.budget;
+  }
+
+  write(value: unknown, depth: number): void {
+    switch (typeof value) {
+      case 'string':
+        this.writeString(value);
+        return;
+      case 'number':
+        this.out += Number.isFinite(value) ? String(value) : 'null';
+        return;
+      case 'boolean':
+        this.out += value ? 'true' : 'false';
+        return;
+      case 'bigint':
+        this.out += JSON.stringify(value.toString());
+        return;
+      case 'object':
+        if (value === null) this.out += 'null';
+        else this.writeObject(value, depth);
+        return;
+      default:
+        this.out += 'null';
+    }
+  }
+
+  private writeString(value: string): void {
+    const text = this.redactor.redactText(value, this.context);
+    const room = this.budget - this.out.length;
+    this.out += JSON.stringify(text.length > room ? truncateText(text, Math.max(room, 32)) : text);
+  }
+
+  private writeObject(value: object, depth: number): void {
+    if (depth >= MAX_DEPTH) {
+      this.out += '"[max depth]"';
+      return;
+    }
+    if (this.ancestors.includes(value)) {
+      this.out += '"[circular]"';
+      return;
+    }
+    this.ancestors.push(value);
+    try {
+      this.writeObjectBody(value, depth);
+    } catch {
+      this.out += '"[unreadable]"';
+    } finally {
+      this.ancestors.pop();
+    }
+  }
+
+  private writeObjectBody(value: object, depth: number): void {
+    if (value instanceof Date) {
+      this.out += Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
+      return;
+    }
+    if (value instanceof Error) {
+      this.writeEntries([
+        ['name', value.name],
+        ['message', value.message],
+      ], depth);
+      return;
+    }
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+      this.out += JSON.stringify(`[binary ${value.byteLength} bytes]`);
+      return;
+    }
+    if (Array.isArray(value)) {
+      this.writeArray(value, depth);
+      return;
+    }
+    if (value instanceof Set) {
+      this.writeArray([...value], depth);
+      return;
+    }
+    if (value instanceof Map) {
+      this.writeEntries([...value].map(([k, v]) => [String(k), v] as [string, unknown]), depth);
+      return;
+    }
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') {
+      const converted: unknown = toJSON.call(value);
+      if (converted !== value) {
+        this.write(converted, depth + 1);
+        return;
+      }
+    }
+    const keys = Object.keys(value);
+    const entries: [string, unknown][] = [];
+    for (const key of keys) {
+      if (this.redactor.isDroppedKey(key)) continue;
+      let item: unknown;
+      try {
+        item = (value as Record<string, unknown>)[key];
+      } catch {
+        item = '[unreadable]';
+      }
+      entries.push([key, item]);
+    }
+    this.writeEntries(entries, depth);
+  }
+
+  private writeArray(items: readonly unknown[], depth: number): void {
+    this.out += '[';
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) this.out += ',';
+      if (this.full) {
+        this.out += JSON.stringify(`${TRUNCATED} ${items.length - i} more items`);
+        break;
+      }
+      let item: unknown;
+      try {
+        item = items[i];
+      } catch {
+        item = '[unreadable]';
+      }
+      this.write(item, depth + 1);
+    }
+    this.out += ']';
+  }
+
+  private writeEntries(entries: readonly [string, unknown][], depth: number): void {
+    this.out += '{';
+    let first = true;
+    for (let i = 0; i < entries.length; i++) {
+      const [key, item] = entries[i] as [string, unknown];
+      const kind = typeof item;
+      if (kind === 'undefined' || kind === 'function' || kind === 'symbol') continue;
+      if (!first) this.out += ',';
+      first = false;
+      if (this.full) {
+        this.out += `"…":${JSON.stringify(`${TRUNCATED} ${entries.length - i} more keys`)}`;
+        break;
+      }
+      this.out += `${JSON.stringify(key)}:`;
+      this.write(item, depth + 1);
+    }
+    this.out += '}';
+  }
+}
