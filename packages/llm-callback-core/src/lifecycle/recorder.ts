@@ -130,7 +130,7 @@ function mergeEvents<T extends object>(first: T, later: T): T {
     const current = merged[name];
     if (current === undefined || current === null) merged[name] = value;
     else if (name === 'usage' || name === 'partial' || name === 'errorInfo' || name === 'retry') {
-      if (value && typeof value === 'object') merged[name] = mergeEvents(value as object, current as object);
+      if (value && typeof value === 'object') merged[name] = mergeEvents(current as object, value as object);
     }
   }
   return merged as T;

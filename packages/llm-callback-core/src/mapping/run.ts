@@ -62,7 +62,10 @@ export function mapRunAttributes(record: RunRecord, config: ResolvedConfig, sink
     const tool = field(start, 'tool');
     if (kind === 'tool') {
       const callId = readString(field(tool, 'callId'));
-      const description = readString(field(tool, 'description'));
+      const rawDescription = readString(field(tool, 'description'));
+      const description = rawDescription
+        ? toSafeText(rawDescription, config.redactor, { attribute: ATTR.TOOL_DESCRIPTION, spanKind: 'tool' })
+        : undefined;
       if (agentops) {
         sink.set(ATTR.TOOL_NAME, record.name);
         sink.set(ATTR.TOOL_ID, callId);

@@ -14,7 +14,7 @@ const mask = (name: string) => `[REDACTED:${name}]`;
 // Keeps the key and the separator of `key=value` / `"key": "value"` pairs and masks the value only.
 function maskAssignedValue(name: string): (match: string) => string {
   return (match) => {
-    const separator = /^(.*?[:=]\s*["']?)/s.exec(match);
+    const separator = /^(.*?[:=]\s*\\?["']?)/s.exec(match);
     return separator ? `${separator[1]}${mask(name)}` : mask(name);
   };
 }
@@ -32,7 +32,7 @@ export const SECRET_RULES: readonly RedactionRule[] = [
   { name: 'aws_access_key_id', pattern: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}' },
   {
     name: 'aws_secret_access_key',
-    pattern: '(?:aws_secret_access_key|aws_secret_key|secretAccessKey)["\']?\\s*[:=]\\s*["\']?[A-Za-z0-9/+=]{40}',
+    pattern: '(?:aws_secret_access_key|aws_secret_key|secretAccessKey)\\\\?["\']?\\s*[:=]\\s*\\\\?["\']?[A-Za-z0-9/+=]{40}',
     replace: maskAssignedValue('aws_secret_access_key'),
   },
   { name: 'google_api_key', pattern: 'AIza[0-9A-Za-z_-]{35}' },
@@ -69,7 +69,7 @@ export const SECRET_RULES: readonly RedactionRule[] = [
   {
     name: 'assigned_secret',
     pattern:
-      '(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|password|passwd|access[_-]?token|refresh[_-]?token|auth[_-]?token|private[_-]?key)["\']?\\s*[:=]\\s*["\']?[^\\s"\',;&}]{6,}',
+      '(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|password|passwd|access[_-]?token|refresh[_-]?token|auth[_-]?token|private[_-]?key)\\\\?["\']?\\s*[:=]\\s*\\\\?["\']?[^\\s"\'\\\\,;&}]{6,}',
     replace: maskAssignedValue('assigned_secret'),
   },
 ];
