@@ -15,6 +15,7 @@ export interface Redactor {
 }
 
 const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
+const SCAN_MARGIN = 4096;
 
 /** Builds the redactor once per recorder; one combined regex makes the common no-secret case a single scan. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
@@ -50,7 +51,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     maxContentLength,
     isDroppedKey: (key) => dropped.has(normalizeKey(key)),
     redactText(value, context) {
-      let text = value;
+      // Text past the content limit is never exported, so the rules need not scan it; the margin keeps a secret
+      // that straddles the limit whole for the rules to see.
+      let text = value.length > maxContentLength + SCAN_MARGIN ? value.slice(0, maxContentLength + SCAN_MARGIN) : value;
       if (combined) {
         try {
           text = text.replace(combined, replaceMatch);

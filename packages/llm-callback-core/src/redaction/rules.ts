@@ -56,7 +56,8 @@ export const SECRET_RULES: readonly RedactionRule[] = [
   { name: 'azure_storage_key', pattern: 'AccountKey=[A-Za-z0-9+/=]{40,}', replace: () => `AccountKey=${mask('azure_storage_key')}` },
   {
     name: 'url_credentials',
-    pattern: '[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s/?#@:"\']+:[^\\s/?#@"\']+@',
+    // Bounded runs keep every rule linear: an unbounded scheme made long alphanumeric text quadratic.
+    pattern: '\\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\\s/?#@:"\']{1,256}:[^\\s/?#@"\']{1,256}@',
     replace: (match) => `${match.slice(0, match.indexOf('://') + 3)}${mask('url_credentials')}@`,
   },
   { name: 'bearer_token', pattern: '[Bb]earer\\s+[A-Za-z0-9._~+/-]{8,}=*', replace: () => `Bearer ${mask('bearer_token')}` },
@@ -104,7 +105,7 @@ function ibanValid(match: string): boolean {
 
 /** PII: off by default, opt in per rule. */
 export const PII_RULES: Readonly<Record<PiiRuleName, RedactionRule>> = {
-  email: { name: 'email', pattern: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' },
+  email: { name: 'email', pattern: '(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}' },
   payment_card: { name: 'payment_card', pattern: '\\b(?:\\d[ -]?){12,18}\\d\\b', validate: luhnValid },
   iban: { name: 'iban', pattern: '\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b', validate: ibanValid },
   us_ssn: { name: 'us_ssn', pattern: '\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b' },
