@@ -70,7 +70,28 @@ const eventArb = fc.record(
     stream: anything,
     tools: fc.oneof(fc.array(anything, { maxLength: 3 }), anything),
     messages: fc.oneof(
-      fc.array(fc.record({ role: anything, parts: fc.oneof(fc.array(fc.record({ type: fc.constantFrom('text', 'tool_call', 'tool_call_response', 'reasoning', 'blob', 'file', 'uri'), content: anything, name: anything, arguments: anything, response: anything, uri: anything, fileId: anything, modality: anything }), { maxLength: 3 }), anything) }), { maxLength: 3 }),
+      fc.array(
+        fc.record({
+          role: anything,
+          parts: fc.oneof(
+            fc.array(
+              fc.record({
+                type: fc.constantFrom('text', 'tool_call', 'tool_call_response', 'reasoning', 'blob', 'file', 'uri'),
+                content: anything,
+                name: anything,
+                arguments: anything,
+                response: anything,
+                uri: anything,
+                fileId: anything,
+                modality: anything,
+              }),
+              { maxLength: 3 },
+            ),
+            anything,
+          ),
+        }),
+        { maxLength: 3 },
+      ),
       anything,
     ),
     outputs: anything,

@@ -1,9 +1,8 @@
-export { ATTR, indexedKey } from './semconv.js';
 export type { RecorderOptions } from './lifecycle/recorder.js';
 export { createLlmSpanRecorder } from './lifecycle/recorder.js';
-export { getCurrentSession, startSession, withSession } from './session.js';
 export { REDACTED } from './redaction/redactor.js';
-export { VERSION } from './version.js';
+export { ATTR, indexedKey } from './semconv.js';
+export { getCurrentSession, startSession, withSession } from './session.js';
 export type {
   BlobPart,
   CallEndEvent,
@@ -47,3 +46,4 @@ export type {
   UriPart,
   Usage,
 } from './types.js';
+export { VERSION } from './version.js';

@@ -59,7 +59,11 @@ describe('sessions', () => {
     expect(named('flow.workflow')?.parentSpanContext?.spanId).toBe(named('ok.session')?.spanContext().spanId);
     const failure = new Error('agent crashed: token sk-proj-ABCDEFGHIJKLMNOPQRSTUVWX');
     await expect(withSession({ name: 'bad' }, async () => Promise.reject(failure))).rejects.toBe(failure);
-    expect(() => withSession({ name: 'sync-bad' }, () => { throw failure; })).toThrow(failure);
+    expect(() =>
+      withSession({ name: 'sync-bad' }, () => {
+        throw failure;
+      }),
+    ).toThrow(failure);
     const bad = named('bad.session');
     expect(bad?.attributes['agentops.session.end_state']).toBe('Fail');
     expect(bad?.status.code).toBe(2);

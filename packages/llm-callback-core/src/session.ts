@@ -119,7 +119,9 @@ export function startSession(options: SessionOptions = {}): SessionHandle {
     const activeSpan = trace.getSpan(active);
     const nested = options.nested === true;
     const links: Link[] =
-      !nested && activeSpan && isSpanContextValid(activeSpan.spanContext()) ? [{ context: activeSpan.spanContext() }] : [];
+      !nested && activeSpan && isSpanContextValid(activeSpan.spanContext())
+        ? [{ context: activeSpan.spanContext() }]
+        : [];
     const parentContext = nested ? active : ROOT_CONTEXT;
     const startMs = nowMillis();
     const attributes: Record<string, unknown> = {

@@ -7,13 +7,7 @@ import type { AttributeValue, Context, Span, TracerProvider } from '@opentelemet
 export type TimeInput = Date | number | string;
 
 /** The operation an LLM call performs, as in `gen_ai.operation.name`. */
-export type CallOperation =
-  | 'chat'
-  | 'text_completion'
-  | 'embeddings'
-  | 'generate_content'
-  | 'rerank'
-  | (string & {});
+export type CallOperation = 'chat' | 'text_completion' | 'embeddings' | 'generate_content' | 'rerank' | (string & {});
 
 /** Who wrote a message. Custom roles pass through unchanged. */
 export type MessageRole = 'system' | 'user' | 'assistant' | 'tool' | (string & {});
@@ -290,14 +284,7 @@ export interface RedactionContext {
 }
 
 /** Names of the opt-in PII rules. */
-export type PiiRuleName =
-  | 'email'
-  | 'phone'
-  | 'payment_card'
-  | 'iban'
-  | 'us_ssn'
-  | 'uk_nino'
-  | 'ip_address';
+export type PiiRuleName = 'email' | 'phone' | 'payment_card' | 'iban' | 'us_ssn' | 'uk_nino' | 'ip_address';
 
 /** Redaction policy. Resolved once per recorder: option, then environment, then default. */
 export interface RedactionOptions {
@@ -339,12 +326,7 @@ export interface InFlightOptions {
 }
 
 /** The event a span was last updated from, as passed to `enrichSpan`. */
-export type SpanEventName =
-  | 'call.end'
-  | 'call.error'
-  | 'run.end'
-  | 'run.error'
-  | 'expired';
+export type SpanEventName = 'call.end' | 'call.error' | 'run.end' | 'run.error' | 'expired';
 
 /** Options every adapter accepts and passes to the core. */
 export interface CoreOptions {

@@ -1,10 +1,4 @@
-import {
-  type Context,
-  context as contextApi,
-  createContextKey,
-  isSpanContextValid,
-  trace,
-} from '@opentelemetry/api';
+import { type Context, context as contextApi, createContextKey, isSpanContextValid, trace } from '@opentelemetry/api';
 import { reportFailure } from '../internal/diag.js';
 import { nowMillis } from '../internal/time.js';
 import { type Entry, getRegistry, type Registry, rememberEnded } from './registry.js';
@@ -73,11 +67,16 @@ export function currentSessionEntry(ctx: Context = contextApi.active()): Entry |
   return sessionIn(ctx) ?? newestOpenSession(getRegistry());
 }
 
+function childrenOf(entry: Entry): Set<Entry> {
+  if (entry.children === undefined) entry.children = new Set();
+  return entry.children;
+}
+
 /** Adds an open entry: indexes it, links it to its parent for cleanup, enforces the capacity, arms the sweeper. */
 export function registerEntry(registry: Registry, entry: Entry): void {
   registry.entries.set(entry.key, entry);
   registry.bySpan.set(entry.span, entry);
-  if (entry.parent) (entry.parent.children ??= new Set()).add(entry);
+  if (entry.parent) childrenOf(entry.parent).add(entry);
   entry.owner.started++;
   entry.owner.open++;
   if (entry.owner.open > entry.owner.maxEntries) evictOldest(registry, entry.owner);
@@ -114,7 +113,7 @@ export function closeEntry(registry: Registry, entry: Entry, reason: string, end
       entry.children = undefined;
       for (const child of children) {
         child.parent = parent;
-        (parent.children ??= new Set()).add(child);
+        childrenOf(parent).add(child);
       }
     }
   }

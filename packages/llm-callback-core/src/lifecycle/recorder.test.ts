@@ -20,7 +20,13 @@ const newKey = (prefix: string) => `${prefix}-${++counter}`;
 
 function byName(name: string) {
   const span = tracing.spans().find((s) => s.name === name);
-  if (!span) throw new Error(`no span named ${name}; have ${tracing.spans().map((s) => s.name).join(', ')}`);
+  if (!span)
+    throw new Error(
+      `no span named ${name}; have ${tracing
+        .spans()
+        .map((s) => s.name)
+        .join(', ')}`,
+    );
   return span;
 }
 
@@ -184,7 +190,7 @@ describe('bounded state', () => {
   it('evicts the oldest entry beyond the capacity', () => {
     const recorder = createLlmSpanRecorder({ inFlight: { maxEntries: 3 } });
     const keys = [1, 2, 3, 4].map(() => newKey('cap'));
-    keys.forEach((key, i) => recorder.startCall({ key, model: `cap${i}` }));
+    for (const [i, key] of keys.entries()) recorder.startCall({ key, model: `cap${i}` });
     expect(recorder.isOpen(keys[0] as string)).toBe(false);
     expect(byName('cap0.llm').attributes['agentops.span.incomplete_reason']).toBe('evicted');
     expect(recorder.stats()).toMatchObject({ evicted: 1, inFlight: 3 });

@@ -5,7 +5,13 @@ import { field, readArray, readCount, readString } from '../internal/read.js';
 import { nowMillis, toEpochMillis } from '../internal/time.js';
 import { AttributeSink } from '../mapping/attributes.js';
 import { mapError, type NormalizedError, normalizeError } from '../mapping/errors.js';
-import { type LlmCallRecord, llmSpanName, llmStartAttributes, mapLlmAttributes, type StreamTiming } from '../mapping/llm.js';
+import {
+  type LlmCallRecord,
+  llmSpanName,
+  llmStartAttributes,
+  mapLlmAttributes,
+  type StreamTiming,
+} from '../mapping/llm.js';
 import { mapRunAttributes, runKindOf, runSpanName, runStartAttributes } from '../mapping/run.js';
 import { truncateText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
@@ -27,7 +33,14 @@ import type {
 } from '../types.js';
 import { VERSION } from '../version.js';
 import { closeEntry, isTracingSuppressed, registerEntry, resolveParent } from './entries.js';
-import { type Entry, type EntryState, getRegistry, type OwnerStats, type Registry, wasRecentlyEnded } from './registry.js';
+import {
+  type Entry,
+  type EntryState,
+  getRegistry,
+  type OwnerStats,
+  type Registry,
+  wasRecentlyEnded,
+} from './registry.js';
 
 /** Options of {@link createLlmSpanRecorder}: the core's options plus who is recording. */
 export interface RecorderOptions extends CoreOptions {
@@ -39,7 +52,9 @@ export interface RecorderOptions extends CoreOptions {
   instrumentationVersion?: string;
 }
 
-type Outcome = { kind: 'end'; event: CallEndEvent | RunEndEvent } | { kind: 'error'; event: CallErrorEvent | RunErrorEvent };
+type Outcome =
+  | { kind: 'end'; event: CallEndEvent | RunEndEvent }
+  | { kind: 'error'; event: CallErrorEvent | RunErrorEvent };
 
 interface PendingEnd {
   outcome: Outcome;
@@ -233,7 +248,16 @@ class Recorder implements LlmSpanRecorder {
 
   stats(): RecorderStats {
     const { open, started, ended, duplicates, unknownKeys, expired, evicted } = this.owner;
-    return { inFlight: open, started, ended, duplicates, unknownKeys, expired, evicted, internalErrors: failureCounter.count };
+    return {
+      inFlight: open,
+      started,
+      ended,
+      duplicates,
+      unknownKeys,
+      expired,
+      evicted,
+      internalErrors: failureCounter.count,
+    };
   }
 
   /** Opens an entry. Returns `null` when nothing is recorded (disabled, suppressed, bad key), `undefined` for a duplicate. */
@@ -308,7 +332,10 @@ class Recorder implements LlmSpanRecorder {
       const data = entry.state as EntryData;
       if (data.pending) {
         if (data.pending.outcome.kind === outcome.kind) {
-          data.pending.outcome = { kind: outcome.kind, event: mergeEvents(data.pending.outcome.event, outcome.event) } as Outcome;
+          data.pending.outcome = {
+            kind: outcome.kind,
+            event: mergeEvents(data.pending.outcome.event, outcome.event),
+          } as Outcome;
         } else this.owner.duplicates++;
         return;
       }
@@ -350,16 +377,24 @@ class Recorder implements LlmSpanRecorder {
   private mapOnto(span: Span, entry: Entry, outcome: Outcome | undefined, incompleteReason: string | undefined): void {
     const data = entry.state as EntryData;
     const sink = new AttributeSink();
-    const error = outcome?.kind === 'error' ? normalizeError(field(outcome.event, 'error'), field(outcome.event, 'errorInfo') as never) : undefined;
+    const error =
+      outcome?.kind === 'error'
+        ? normalizeError(field(outcome.event, 'error'), field(outcome.event, 'errorInfo') as never)
+        : undefined;
     const spanKind = entry.kind === 'session' ? 'chain' : entry.kind;
-    if (error) sink.group('error', () => mapError(error, field(outcome?.event, 'retry') as never, this.config, sink, spanKind));
+    if (error)
+      sink.group('error', () => mapError(error, field(outcome?.event, 'retry') as never, this.config, sink, spanKind));
     if (incompleteReason !== undefined) {
       sink.set(ATTR.INCOMPLETE, true);
       sink.set(ATTR.INCOMPLETE_REASON, incompleteReason);
     }
     if (entry.kind === 'llm') {
       const result =
-        outcome === undefined ? undefined : outcome.kind === 'end' ? (outcome.event as CallEndEvent) : (field(outcome.event, 'partial') as Partial<CallEndEvent> | undefined);
+        outcome === undefined
+          ? undefined
+          : outcome.kind === 'end'
+            ? (outcome.event as CallEndEvent)
+            : (field(outcome.event, 'partial') as Partial<CallEndEvent> | undefined);
       const record: LlmCallRecord = {
         start: data.start as CallStartEvent,
         messages: data.messages,
@@ -387,16 +422,20 @@ class Recorder implements LlmSpanRecorder {
         sink,
       );
       const extra = outcome?.kind === 'end' ? field(outcome.event, 'attributes') : undefined;
-      if (extra && typeof extra === 'object') sink.group('attributes', () => {
-        for (const name of Object.keys(extra)) if (!this.config.redactor.isDroppedKey(name)) sink.set(name, field(extra, name));
-      });
+      if (extra && typeof extra === 'object')
+        sink.group('attributes', () => {
+          for (const name of Object.keys(extra))
+            if (!this.config.redactor.isDroppedKey(name)) sink.set(name, field(extra, name));
+        });
     }
     span.setAttributes(sink.values);
     if (error) recordError(span, error, this.config, entry);
     const enrich = this.config.enrichSpan;
     if (enrich) {
       const name: SpanEventName =
-        incompleteReason !== undefined ? 'expired' : `${entry.kind === 'llm' ? 'call' : 'run'}.${outcome?.kind === 'error' ? 'error' : 'end'}`;
+        incompleteReason !== undefined
+          ? 'expired'
+          : `${entry.kind === 'llm' ? 'call' : 'run'}.${outcome?.kind === 'error' ? 'error' : 'end'}`;
       try {
         enrich(span, { name, key: entry.key, kind: entry.kind === 'session' ? 'chain' : entry.kind });
       } catch (hookError) {
@@ -407,13 +446,15 @@ class Recorder implements LlmSpanRecorder {
 }
 
 function recordError(span: Span, error: NormalizedError, config: ResolvedConfig, entry: Entry): void {
-  const context = { attribute: 'exception.message', spanKind: entry.kind === 'session' ? ('chain' as const) : entry.kind };
+  const context = {
+    attribute: 'exception.message',
+    spanKind: entry.kind === 'session' ? ('chain' as const) : entry.kind,
+  };
   const message = truncateText(config.redactor.redactText(error.message, context), 4096);
   const stack = error.stack ? truncateText(config.redactor.redactText(error.stack, context), 8192) : undefined;
   span.recordException({ name: error.type, message, ...(stack ? { stack } : {}) });
   span.setStatus({ code: SpanStatusCode.ERROR, message: message ? `${error.type}: ${message}` : error.type });
 }
-
 
 /**
  * Creates a recorder: the one object adapters use to turn framework events into spans.

@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import { reportFailure } from '../internal/diag.js';
 
 /** Collects attributes, dropping values OpenTelemetry cannot carry (null, NaN, mixed or nested arrays). */
@@ -31,7 +31,8 @@ export function sanitizeAttributeValue(value: unknown): AttributeValue | undefin
       if (!Array.isArray(value) || value.length === 0) return undefined;
       const kind = typeof value[0];
       if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') return undefined;
-      for (const item of value) if (typeof item !== kind || (kind === 'number' && !Number.isFinite(item))) return undefined;
+      for (const item of value)
+        if (typeof item !== kind || (kind === 'number' && !Number.isFinite(item))) return undefined;
       return value as AttributeValue;
     }
     default:

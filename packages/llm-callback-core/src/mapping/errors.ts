@@ -60,7 +60,11 @@ export function mapError(
   spanKind: 'llm' | RunKind,
 ): void {
   sink.set(ATTR.ERROR_TYPE, error.type);
-  if (error.message) sink.set(ATTR.ERROR_MESSAGE, toSafeText(error.message, config.redactor, { attribute: ATTR.ERROR_MESSAGE, spanKind }));
+  if (error.message)
+    sink.set(
+      ATTR.ERROR_MESSAGE,
+      toSafeText(error.message, config.redactor, { attribute: ATTR.ERROR_MESSAGE, spanKind }),
+    );
   sink.set(ATTR.HTTP_STATUS_CODE, error.statusCode);
   sink.set(ATTR.ERROR_CODE, error.code);
   if (retry === undefined) return;

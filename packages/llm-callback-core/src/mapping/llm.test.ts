@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import draft07 from 'ajv/dist/refs/json-schema-draft-07.json' with { type: 'json' };
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import inputSchema from '../__fixtures__/semconv/gen-ai-input-messages.json' with { type: 'json' };
@@ -71,7 +71,13 @@ const richStart: Omit<CallStartEvent, 'key'> = {
     },
     { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: { tempC: 21 } }] },
   ],
-  metadata: { sessionId: 's-1', userId: 'u-1', conversationId: 'c-1', tags: ['beta'], attributes: { 'app.route': '/chat' } },
+  metadata: {
+    sessionId: 's-1',
+    userId: 'u-1',
+    conversationId: 'c-1',
+    tags: ['beta'],
+    attributes: { 'app.route': '/chat' },
+  },
 };
 
 function runRichCall(options: CoreOptions = {}) {
@@ -92,7 +98,13 @@ function runRichCall(options: CoreOptions = {}) {
       },
     ],
     finishReasons: ['end_turn'],
-    usage: { inputTokens: 120, outputTokens: 40, cacheReadInputTokens: 100, cacheCreationInputTokens: 20, reasoningTokens: 10 },
+    usage: {
+      inputTokens: 120,
+      outputTokens: 40,
+      cacheReadInputTokens: 100,
+      cacheCreationInputTokens: 20,
+      reasoningTokens: 10,
+    },
     responseId: 'msg_01',
     responseModel: 'claude-sonnet-4-20250514',
     responseCreated: new Date('2026-11-01T10:00:00Z'),
@@ -212,7 +224,12 @@ describe('LLM span mapping', () => {
     ]);
     const input = JSON.parse(String(span.attributes['gen_ai.input.messages']));
     expect(input.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'tool']);
-    expect(input[1].parts[1]).toEqual({ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } });
+    expect(input[1].parts[1]).toEqual({
+      type: 'tool_call',
+      id: 'call_1',
+      name: 'get_weather',
+      arguments: { city: 'Paris' },
+    });
     expect(input[2].parts[0]).toEqual({ type: 'tool_call_response', id: 'call_1', response: { tempC: 21 } });
     const output = JSON.parse(String(span.attributes['gen_ai.output.messages']));
     expect(output[0].finish_reason).toBe('stop');
@@ -237,7 +254,15 @@ describe('LLM span mapping', () => {
   it('metadata capture keeps roles, sizes and counts but no text, arguments or results', () => {
     const span = runRichCall({ captureContent: 'metadata', semconv: { genaiLatest: true } });
     const text = JSON.stringify(span.attributes);
-    for (const secret of ['You are terse', 'Paris', 'Lyon', 'Sunny', 'tempC', 'Need the weather', 'Weather for a city']) {
+    for (const secret of [
+      'You are terse',
+      'Paris',
+      'Lyon',
+      'Sunny',
+      'tempC',
+      'Need the weather',
+      'Weather for a city',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(span.attributes).toMatchObject({
@@ -303,7 +328,10 @@ describe('LLM span mapping', () => {
     recorder.startCall({ key: 'bad-field', model: 'bad', params: params as never, messages: 'not an array' as never });
     recorder.endCall({ key: 'bad-field', usage: { inputTokens: -1, outputTokens: 2.6 } });
     const span = tracing.spans().at(-1);
-    expect(span?.attributes).toMatchObject({ 'gen_ai.request.top_p': 0.5, 'gen_ai.request.stop_sequences': ['ok', '3'] });
+    expect(span?.attributes).toMatchObject({
+      'gen_ai.request.top_p': 0.5,
+      'gen_ai.request.stop_sequences': ['ok', '3'],
+    });
     expect(span?.attributes['gen_ai.request.temperature']).toBeUndefined();
     expect(span?.attributes['gen_ai.request.max_tokens']).toBeUndefined();
     expect(span?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
@@ -326,7 +354,9 @@ describe('run span mapping', () => {
     });
     recorder.endRun({ key: 'tool', output: ['a', 'b'] });
     recorder.startRun({ key: 'retriever', kind: 'retriever', name: 'docs', parentKey: 'chain', input: 'paris' });
-    const error = Object.assign(new TypeError('index offline'), { stack: 'TypeError: index offline\n    at search (index.ts:1:1)' });
+    const error = Object.assign(new TypeError('index offline'), {
+      stack: 'TypeError: index offline\n    at search (index.ts:1:1)',
+    });
     recorder.failRun({ key: 'retriever', error });
     recorder.endRun({ key: 'chain', output: { answer: 42 } });
     recorder.endRun({ key: 'agent', output: 'ok' });
@@ -371,13 +401,22 @@ describe('run span mapping', () => {
                 exception.stacktrace: "TypeError: index offline\\n    at search (index.ts:1:1)"
                 exception.type: "TypeError""
     `);
-    expect(tracing.spans().every((span) => !Object.keys(span.attributes).some((k) => k.startsWith('gen_ai.')))).toBe(true);
+    expect(tracing.spans().every((span) => !Object.keys(span.attributes).some((k) => k.startsWith('gen_ai.')))).toBe(
+      true,
+    );
   });
 
   it('uses GenAI tool and agent keys and names when AgentOps keys are off', () => {
     const recorder = createLlmSpanRecorder({ semconv: { agentops: false } });
     recorder.startRun({ key: 'a', kind: 'agent', name: 'helper' });
-    recorder.startRun({ key: 't', kind: 'tool', name: 'calc', parentKey: 'a', input: { x: 1 }, tool: { callId: 'c1' } });
+    recorder.startRun({
+      key: 't',
+      kind: 'tool',
+      name: 'calc',
+      parentKey: 'a',
+      input: { x: 1 },
+      tool: { callId: 'c1' },
+    });
     recorder.endRun({ key: 't', output: 2 });
     recorder.endRun({ key: 'a' });
     const [agent] = tracing.spans().filter((s) => s.name === 'invoke_agent helper');

@@ -5,8 +5,8 @@ import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
 import type { AttributeSink } from './attributes.js';
-import { mapMetadata } from './metadata.js';
 import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
+import { mapMetadata } from './metadata.js';
 import { genaiProviderName, normalizeFinishReason, shortProviderName } from './provider.js';
 
 /** Chunk timing kept per streamed call: O(1) per chunk. Times are epoch milliseconds. */
@@ -81,11 +81,18 @@ export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, 
     sink.group('completions', () => mapIndexedMessages(COMPLETION, output, record.capture, config, sink));
   }
   if (config.genaiLatest && record.capture === 'all') {
-    sink.group('genai messages', () => mapGenaiMessages(input, output, readStringArray(field(result, 'finishReasons')), config, sink));
+    sink.group('genai messages', () =>
+      mapGenaiMessages(input, output, readStringArray(field(result, 'finishReasons')), config, sink),
+    );
   }
 }
 
-function mapRequest(start: CallStartEvent, agentops: boolean, framework: string | undefined, sink: AttributeSink): void {
+function mapRequest(
+  start: CallStartEvent,
+  agentops: boolean,
+  framework: string | undefined,
+  sink: AttributeSink,
+): void {
   const provider = readString(field(start, 'provider'));
   const operation = readString(field(start, 'operation')) ?? 'chat';
   if (agentops) {
@@ -148,7 +155,8 @@ function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, 
   const input = readCount(field(usage, 'inputTokens'));
   const output = readCount(field(usage, 'outputTokens'));
   const total =
-    readCount(field(usage, 'totalTokens')) ?? (input !== undefined || output !== undefined ? (input ?? 0) + (output ?? 0) : undefined);
+    readCount(field(usage, 'totalTokens')) ??
+    (input !== undefined || output !== undefined ? (input ?? 0) + (output ?? 0) : undefined);
   const cacheRead = readCount(field(usage, 'cacheReadInputTokens'));
   const cacheCreation = readCount(field(usage, 'cacheCreationInputTokens'));
   const reasoning = readCount(field(usage, 'reasoningTokens'));
@@ -178,11 +186,17 @@ function mapTiming(record: LlmCallRecord, agentops: boolean, sink: AttributeSink
   if (timing.chunkCount > 0) {
     sink.set(ATTR.STREAMING_CHUNK_COUNT, timing.chunkCount);
     sink.set(ATTR.STREAMING_MAX_CHUNK_GAP, timing.maxGapMs / 1000);
-    if (timing.lastChunkMs !== undefined) sink.set(ATTR.STREAMING_TIME_TO_GENERATE, (timing.lastChunkMs - firstChunkMs) / 1000);
+    if (timing.lastChunkMs !== undefined)
+      sink.set(ATTR.STREAMING_TIME_TO_GENERATE, (timing.lastChunkMs - firstChunkMs) / 1000);
   }
 }
 
-function mapToolDefinitions(start: CallStartEvent, capture: ContentCapture, config: ResolvedConfig, sink: AttributeSink): void {
+function mapToolDefinitions(
+  start: CallStartEvent,
+  capture: ContentCapture,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+): void {
   const tools = readArray(field(start, 'tools'));
   if (!tools || tools.length === 0) return;
   const context: RedactionContext = { attribute: ATTR.TOOL_DEFINITIONS, spanKind: 'llm' };
@@ -197,8 +211,10 @@ function mapToolDefinitions(start: CallStartEvent, capture: ContentCapture, conf
     if (config.agentopsKeys) {
       sink.set(`${FUNCTIONS}${index}.name`, name);
       if (capture === 'all') {
-        if (description) sink.set(`${FUNCTIONS}${index}.description`, toSafeText(description, config.redactor, context));
-        if (parameters !== undefined) sink.set(`${FUNCTIONS}${index}.parameters`, toSafeJson(parameters, config.redactor, context));
+        if (description)
+          sink.set(`${FUNCTIONS}${index}.description`, toSafeText(description, config.redactor, context));
+        if (parameters !== undefined)
+          sink.set(`${FUNCTIONS}${index}.parameters`, toSafeJson(parameters, config.redactor, context));
       }
     }
     if (config.genaiLatest) {
@@ -241,7 +257,8 @@ function mapIndexedMessages(
       else sink.set(`${key}content_length`, typeof text === 'string' ? text.length : 0);
     }
     const reasoning = joinedText(message.parts, 'reasoning');
-    if (reasoning !== undefined && capture === 'all') sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
+    if (reasoning !== undefined && capture === 'all')
+      sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
     let call = 0;
     for (const part of message.parts) {
       if (part.type === 'tool_call_response' && part.id) sink.set(`${key}tool_call_id`, part.id);
@@ -250,7 +267,10 @@ function mapIndexedMessages(
       sink.set(`${callKey}id`, part.id);
       sink.set(`${callKey}name`, part.name);
       if (capture === 'all' && part.arguments !== undefined) {
-        sink.set(`${callKey}arguments`, contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }));
+        sink.set(
+          `${callKey}arguments`,
+          contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }),
+        );
       }
       call++;
     }
@@ -280,10 +300,17 @@ function mapGenaiMessages(
   while (firstNonSystem < input.length && input[firstNonSystem]?.role === 'system') firstNonSystem++;
   if (firstNonSystem > 0) {
     const parts = input.slice(0, firstNonSystem).flatMap((message) => message.parts);
-    sink.set(ATTR.SYSTEM_INSTRUCTIONS, `[${parts.map((part) => genaiPart(part, config, ATTR.SYSTEM_INSTRUCTIONS)).join(',')}]`);
+    sink.set(
+      ATTR.SYSTEM_INSTRUCTIONS,
+      `[${parts.map((part) => genaiPart(part, config, ATTR.SYSTEM_INSTRUCTIONS)).join(',')}]`,
+    );
   }
   const rest = input.slice(firstNonSystem);
-  if (rest.length > 0) sink.set(ATTR.INPUT_MESSAGES, `[${rest.map((message) => genaiMessage(message, config, ATTR.INPUT_MESSAGES)).join(',')}]`);
+  if (rest.length > 0)
+    sink.set(
+      ATTR.INPUT_MESSAGES,
+      `[${rest.map((message) => genaiMessage(message, config, ATTR.INPUT_MESSAGES)).join(',')}]`,
+    );
   if (output.length > 0) {
     const messages = output.map((message, i) => {
       const reason = message.finishReason ?? finishReasons?.[i] ?? finishReasons?.[0];
@@ -293,7 +320,12 @@ function mapGenaiMessages(
   }
 }
 
-function genaiMessage(message: NormalizedMessage, config: ResolvedConfig, attribute: string, finishReason?: string): string {
+function genaiMessage(
+  message: NormalizedMessage,
+  config: ResolvedConfig,
+  attribute: string,
+  finishReason?: string,
+): string {
   let json = `{"role":${JSON.stringify(message.role)},"parts":[${message.parts.map((part) => genaiPart(part, config, attribute)).join(',')}]`;
   if (message.name) json += `,"name":${JSON.stringify(message.name)}`;
   if (finishReason !== undefined) json += `,"finish_reason":${JSON.stringify(finishReason)}`;
@@ -311,7 +343,10 @@ function genaiPart(part: MessagePart, config: ResolvedConfig, attribute: string)
       return `{"type":"${part.type}","content":${text(part.content)}}`;
     case 'tool_call': {
       const id = part.id ? `,"id":${JSON.stringify(part.id)}` : '';
-      const args = part.arguments === undefined ? '' : `,"arguments":${toSafeJson(parseJsonText(part.arguments), config.redactor, context)}`;
+      const args =
+        part.arguments === undefined
+          ? ''
+          : `,"arguments":${toSafeJson(parseJsonText(part.arguments), config.redactor, context)}`;
       return `{"type":"tool_call"${id},"name":${JSON.stringify(part.name)}${args}}`;
     }
     case 'tool_call_response': {

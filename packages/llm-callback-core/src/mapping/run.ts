@@ -109,11 +109,12 @@ function mapEntityValue(
       : ATTR.ENTITY_OUTPUT;
   const context = { attribute, spanKind: record.kind };
   const text =
-    typeof value === 'string' ? toSafeText(value, config.redactor, context) : toSafeJson(value, config.redactor, context);
+    typeof value === 'string'
+      ? toSafeText(value, config.redactor, context)
+      : toSafeJson(value, config.redactor, context);
   if (record.capture === 'metadata') {
     sink.set(which === 'input' ? ATTR.ENTITY_INPUT_LENGTH : ATTR.ENTITY_OUTPUT_LENGTH, text.length);
     return;
   }
   sink.set(attribute, text);
 }
-

@@ -56,10 +56,22 @@ describe('redaction corpus', () => {
       key: 'agent',
       kind: 'agent',
       name: 'agent',
-      input: { prompt: all, nested: [{ deeper: all }], api_key: 'plain-dropped-value-1', headers: { Authorization: 'plain-dropped-value-2' } },
+      input: {
+        prompt: all,
+        nested: [{ deeper: all }],
+        api_key: 'plain-dropped-value-1',
+        headers: { Authorization: 'plain-dropped-value-2' },
+      },
       metadata: { attributes: { 'app.note': all, 'http.request.header.x-api-key': 'plain-dropped-value-3' } },
     });
-    recorder.startRun({ key: 'tool', kind: 'tool', name: 'fetch', parentKey: 'agent', input: { url: all }, tool: { description: all } });
+    recorder.startRun({
+      key: 'tool',
+      kind: 'tool',
+      name: 'fetch',
+      parentKey: 'agent',
+      input: { url: all },
+      tool: { description: all },
+    });
     recorder.endRun({ key: 'tool', output: { body: all } });
     const call = recorder.startCall({
       key: 'llm',
@@ -68,14 +80,33 @@ describe('redaction corpus', () => {
       tools: [{ name: 'fetch', description: all, parameters: { default: all } }],
       messages: [
         { role: 'system', parts: [{ type: 'text', content: all }] },
-        { role: 'user', parts: [{ type: 'text', content: all }, { type: 'uri', modality: 'image', uri: all }] },
-        { role: 'assistant', parts: [{ type: 'tool_call', id: 'c', name: 'fetch', arguments: JSON.stringify({ q: all }) }] },
+        {
+          role: 'user',
+          parts: [
+            { type: 'text', content: all },
+            { type: 'uri', modality: 'image', uri: all },
+          ],
+        },
+        {
+          role: 'assistant',
+          parts: [{ type: 'tool_call', id: 'c', name: 'fetch', arguments: JSON.stringify({ q: all }) }],
+        },
         { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c', response: { data: all } }] },
       ],
     });
     call.fail({
       error: Object.assign(new Error(`request failed: ${all}`), { stack: `Error: ${all}\n at x` }),
-      partial: { outputs: [{ role: 'assistant', parts: [{ type: 'text', content: all }, { type: 'reasoning', content: all }] }] },
+      partial: {
+        outputs: [
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'text', content: all },
+              { type: 'reasoning', content: all },
+            ],
+          },
+        ],
+      },
     });
     recorder.endRun({ key: 'agent', output: all });
     session.end('Fail', `crashed with ${all}`);
@@ -103,7 +134,9 @@ describe('redaction corpus', () => {
         return value.replace(/ACME-\d+/g, '[ACCOUNT]');
       },
     });
-    expect(redactor.redactText(`account ACME-42 key ghp_${'a'.repeat(36)}`, context)).toBe('account [ACCOUNT] key [REDACTED:github_token]');
+    expect(redactor.redactText(`account ACME-42 key ghp_${'a'.repeat(36)}`, context)).toBe(
+      'account [ACCOUNT] key [REDACTED:github_token]',
+    );
     expect(redactor.redactText('boom', context)).toBe('[REDACTED]');
     expect(seen).toEqual(['test', 'test']);
   });
@@ -127,7 +160,12 @@ describe('safe JSON', () => {
       nested: { list: [undefined, () => 1, Symbol('x')] },
     };
     value.self = value;
-    Object.defineProperty(value, 'trap', { enumerable: true, get: () => { throw new Error('no'); } });
+    Object.defineProperty(value, 'trap', {
+      enumerable: true,
+      get: () => {
+        throw new Error('no');
+      },
+    });
     const json = toSafeJson(value, redactor, context);
     expect(JSON.parse(json)).toEqual({
       big: '10',
@@ -145,7 +183,14 @@ describe('safe JSON', () => {
   });
 
   it('handles Proxies that throw, deep nesting and toJSON', () => {
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
     expect(JSON.parse(toSafeJson({ proxy }, redactor, context))).toEqual({ proxy: '[unreadable]' });
     let deep: unknown = 'bottom';
     for (let i = 0; i < 100; i++) deep = [deep];
@@ -159,7 +204,13 @@ describe('safe JSON', () => {
     expect(json.length).toBeLessThanOrEqual(400);
     const parsed = JSON.parse(json);
     expect(parsed.text).toContain('…[truncated');
-    expect(toSafeJson(Array.from({ length: 500 }, (_, i) => i), redactor, context)).toMatch(/"…\[truncated\] \d+ more items"\]$/);
+    expect(
+      toSafeJson(
+        Array.from({ length: 500 }, (_, i) => i),
+        redactor,
+        context,
+      ),
+    ).toMatch(/"…\[truncated\] \d+ more items"\]$/);
     const text = toSafeText('y'.repeat(5000), redactor, context);
     expect(text).toHaveLength(400);
     expect(text).toMatch(/…\[truncated 4600 chars\]$/);
@@ -167,7 +218,12 @@ describe('safe JSON', () => {
 
   it('drops never-exported keys with their values', () => {
     const json = toSafeJson(
-      { api_key: 'k1', 'X-Api-Key': 'k2', Authorization: 'k3', nested: { password: 'k4', client_secret: 'k5', fine: 1 } },
+      {
+        api_key: 'k1',
+        'X-Api-Key': 'k2',
+        Authorization: 'k3',
+        nested: { password: 'k4', client_secret: 'k5', fine: 1 },
+      },
       createRedactor({ dropKeys: ['fine'] }),
       context,
     );

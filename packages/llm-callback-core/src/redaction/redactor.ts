@@ -15,7 +15,8 @@ export interface Redactor {
 }
 
 const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
-const SCAN_MARGIN = 4096;
+/** How far past the content limit the rules still scan, so that a secret straddling the limit is seen whole. */
+export const SCAN_MARGIN = 4096;
 
 /** Builds the redactor once per recorder; one combined regex makes the common no-secret case a single scan. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {

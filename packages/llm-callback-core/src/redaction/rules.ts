@@ -32,7 +32,8 @@ export const SECRET_RULES: readonly RedactionRule[] = [
   { name: 'aws_access_key_id', pattern: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}' },
   {
     name: 'aws_secret_access_key',
-    pattern: '(?:aws_secret_access_key|aws_secret_key|secretAccessKey)\\\\?["\']?\\s*[:=]\\s*\\\\?["\']?[A-Za-z0-9/+=]{40}',
+    pattern:
+      '(?:aws_secret_access_key|aws_secret_key|secretAccessKey)\\\\?["\']?\\s*[:=]\\s*\\\\?["\']?[A-Za-z0-9/+=]{40}',
     replace: maskAssignedValue('aws_secret_access_key'),
   },
   { name: 'google_api_key', pattern: 'AIza[0-9A-Za-z_-]{35}' },
@@ -53,14 +54,22 @@ export const SECRET_RULES: readonly RedactionRule[] = [
   { name: 'digitalocean_token', pattern: 'do[opr]_v1_[a-f0-9]{64}' },
   { name: 'twilio_key', pattern: 'SK[0-9a-fA-F]{32}' },
   { name: 'mailgun_key', pattern: 'key-[0-9a-zA-Z]{32}' },
-  { name: 'azure_storage_key', pattern: 'AccountKey=[A-Za-z0-9+/=]{40,}', replace: () => `AccountKey=${mask('azure_storage_key')}` },
+  {
+    name: 'azure_storage_key',
+    pattern: 'AccountKey=[A-Za-z0-9+/=]{40,}',
+    replace: () => `AccountKey=${mask('azure_storage_key')}`,
+  },
   {
     name: 'url_credentials',
     // Bounded runs keep every rule linear: an unbounded scheme made long alphanumeric text quadratic.
     pattern: '\\b[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\\s/?#@:"\']{1,256}:[^\\s/?#@"\']{1,256}@',
     replace: (match) => `${match.slice(0, match.indexOf('://') + 3)}${mask('url_credentials')}@`,
   },
-  { name: 'bearer_token', pattern: '[Bb]earer\\s+[A-Za-z0-9._~+/-]{8,}=*', replace: () => `Bearer ${mask('bearer_token')}` },
+  {
+    name: 'bearer_token',
+    pattern: '[Bb]earer\\s+[A-Za-z0-9._~+/-]{8,}=*',
+    replace: () => `Bearer ${mask('bearer_token')}`,
+  },
   { name: 'basic_auth', pattern: '[Bb]asic\\s+[A-Za-z0-9+/]{12,}={0,2}', replace: () => `Basic ${mask('basic_auth')}` },
   {
     name: 'url_secret_param',
@@ -105,16 +114,27 @@ function ibanValid(match: string): boolean {
 
 /** PII: off by default, opt in per rule. */
 export const PII_RULES: Readonly<Record<PiiRuleName, RedactionRule>> = {
-  email: { name: 'email', pattern: '(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}' },
+  email: {
+    name: 'email',
+    pattern:
+      '(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}',
+  },
   payment_card: { name: 'payment_card', pattern: '\\b(?:\\d[ -]?){12,18}\\d\\b', validate: luhnValid },
-  iban: { name: 'iban', pattern: '\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b', validate: ibanValid },
+  iban: {
+    name: 'iban',
+    pattern: '\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\\b',
+    validate: ibanValid,
+  },
   us_ssn: { name: 'us_ssn', pattern: '\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b' },
   uk_nino: { name: 'uk_nino', pattern: '\\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\\d{2} ?\\d{2} ?\\d{2} ?[A-D]\\b' },
   phone: {
     name: 'phone',
     pattern: '(?:\\+\\d{1,3}[ .-]?)?(?:\\(\\d{2,4}\\)[ .-]?|\\b\\d{2,4}[ .-])\\d{3,4}[ .-]\\d{3,4}\\b',
   },
-  ip_address: { name: 'ip_address', pattern: '\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b' },
+  ip_address: {
+    name: 'ip_address',
+    pattern: '\\b(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)\\b',
+  },
 };
 
 /** Object keys whose values are never exported, whatever they hold (compared lowercase, `-` read as `_`). */

@@ -1,5 +1,5 @@
 import type { RedactionContext } from '../types.js';
-import type { Redactor } from './redactor.js';
+import { type Redactor, SCAN_MARGIN } from './redactor.js';
 
 const MAX_DEPTH = 16;
 const TRUNCATED = '…[truncated]';
@@ -19,12 +19,15 @@ export function toSafeJson(value: unknown, redactor: Redactor, context: Redactio
 
 /** Redacts and cuts a plain text value to the content limit, with a visible marker. */
 export function toSafeText(value: string, redactor: Redactor, context: RedactionContext): string {
-  return truncateText(redactor.redactText(value, context), redactor.maxContentLength);
+  const notScanned = Math.max(0, value.length - (redactor.maxContentLength + SCAN_MARGIN));
+  const redacted = redactor.redactText(value, context);
+  return truncateText(redacted, redactor.maxContentLength, redacted.length + notScanned);
 }
 
-export function truncateText(text: string, max: number): string {
+/** Cuts `text` to `max` characters with a marker saying how much of `totalLength` was left out. */
+export function truncateText(text: string, max: number, totalLength = text.length): string {
   if (text.length <= max) return text;
-  const marker = `…[truncated ${text.length - max} chars]`;
+  const marker = `…[truncated ${totalLength - max} chars]`;
   return text.slice(0, Math.max(0, max - marker.length)) + marker;
 }
 
@@ -66,9 +69,12 @@ class JsonWriter {
   }
 
   private writeString(value: string): void {
+    const notScanned = Math.max(0, value.length - (this.redactor.maxContentLength + SCAN_MARGIN));
     const text = this.redactor.redactText(value, this.context);
     const room = this.budget - this.out.length;
-    this.out += JSON.stringify(text.length > room ? truncateText(text, Math.max(room, 32)) : text);
+    this.out += JSON.stringify(
+      text.length > room ? truncateText(text, Math.max(room, 32), text.length + notScanned) : text,
+    );
   }
 
   private writeObject(value: object, depth: number): void {
@@ -96,10 +102,13 @@ class JsonWriter {
       return;
     }
     if (value instanceof Error) {
-      this.writeEntries([
-        ['name', value.name],
-        ['message', value.message],
-      ], depth);
+      this.writeEntries(
+        [
+          ['name', value.name],
+          ['message', value.message],
+        ],
+        depth,
+      );
       return;
     }
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
@@ -115,7 +124,10 @@ class JsonWriter {
       return;
     }
     if (value instanceof Map) {
-      this.writeEntries([...value].map(([k, v]) => [String(k), v] as [string, unknown]), depth);
+      this.writeEntries(
+        [...value].map(([k, v]) => [String(k), v] as [string, unknown]),
+        depth,
+      );
       return;
     }
     const toJSON = (value as { toJSON?: unknown }).toJSON;

@@ -112,12 +112,15 @@ export function serializeSpanTree(spans: readonly ReadableSpanLike[], options?: 
   };
   const visit = (node: SpanTreeNode, depth: number) => {
     const pad = '  '.repeat(depth);
-    const status = node.status === 'UNSET' ? '' : ` ${node.status}${node.statusMessage ? `(${show(node.statusMessage)})` : ''}`;
+    const status =
+      node.status === 'UNSET' ? '' : ` ${node.status}${node.statusMessage ? `(${show(node.statusMessage)})` : ''}`;
     lines.push(`${pad}${node.name} [${node.kind}]${status}${node.externalParent ? ' (external parent)' : ''}`);
-    for (const key of Object.keys(node.attributes).sort()) lines.push(`${pad}    ${key}: ${show(node.attributes[key])}`);
+    for (const key of Object.keys(node.attributes).sort())
+      lines.push(`${pad}    ${key}: ${show(node.attributes[key])}`);
     for (const event of node.events) {
       lines.push(`${pad}    event ${event.name}`);
-      for (const key of Object.keys(event.attributes).sort()) lines.push(`${pad}      ${key}: ${show(event.attributes[key])}`);
+      for (const key of Object.keys(event.attributes).sort())
+        lines.push(`${pad}      ${key}: ${show(event.attributes[key])}`);
     }
     for (const child of node.children) visit(child, depth + 1);
   };

@@ -3,7 +3,9 @@ import { createSpanCapture, type ReadableSpanLike, type SpanCapture } from './sp
 import { type SpanTreeOptions, serializeSpanTree } from './span-tree.js';
 
 /** A provider class of the OpenTelemetry SDK 2 (`BasicTracerProvider`) or 3 (`TracerProvider`). */
-export type TracerProviderClass = new (config: { spanProcessors: SpanCapture[] }) => TracerProvider & {
+export type TracerProviderClass = new (config: {
+  spanProcessors: SpanCapture[];
+}) => TracerProvider & {
   shutdown(): Promise<void>;
 };
 
