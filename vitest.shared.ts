@@ -5,7 +5,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 /** Workspace packages resolve to their sources in tests, so unit tests need no build. */
 export const workspaceAliases = [
-  { find: /^@agentops\/llm-callback-core\/testing$/, replacement: `${root}packages/llm-callback-core/src/testing/index.ts` },
+  {
+    find: /^@agentops\/llm-callback-core\/testing$/,
+    replacement: `${root}packages/llm-callback-core/src/testing/index.ts`,
+  },
   { find: /^@agentops\/llm-callback-core$/, replacement: `${root}packages/llm-callback-core/src/index.ts` },
   { find: /^@agentops\/tracing$/, replacement: `${root}packages/tracing/src/index.ts` },
   { find: /^@agentops\/litellm$/, replacement: `${root}packages/litellm/src/index.ts` },
