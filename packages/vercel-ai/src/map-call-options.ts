@@ -1,0 +1,277 @@
+import type { CallMetadata, Message, MessagePart, RequestParams, ToolDefinition } from '@agentops/llm-callback-core';
+import type { AttributeValue } from '@opentelemetry/api';
+import { at, field, mapFileData, readArray, readName, readNumber, readRecord, readString } from './normalize.js';
+
+/** The `providerOptions` namespace this middleware reads per-call metadata from (and removes before the provider). */
+export const PROVIDER_OPTIONS_KEY = 'agentops';
+
+/** What a call's options contribute to the core's start event. */
+export interface MappedCallOptions {
+  params: RequestParams;
+  tools?: ToolDefinition[];
+  messages?: Message[];
+}
+
+/**
+ * Maps the AI SDK's call options (`LanguageModelV2/V3/V4CallOptions`, the same field names in every version) to the
+ * core's request parameters, tool definitions and prompt messages. Unreadable values are dropped.
+ */
+export function mapCallOptions(options: unknown): MappedCallOptions {
+  const params: RequestParams = {};
+  const number = (key: string) => readNumber(field(options, key));
+  assign(params, 'temperature', number('temperature'));
+  assign(params, 'maxTokens', number('maxOutputTokens'));
+  assign(params, 'topP', number('topP'));
+  assign(params, 'topK', number('topK'));
+  assign(params, 'presencePenalty', number('presencePenalty'));
+  assign(params, 'frequencyPenalty', number('frequencyPenalty'));
+  assign(params, 'seed', number('seed'));
+  assign(params, 'stopSequences', readStrings(field(options, 'stopSequences')));
+  assign(params, 'responseFormat', readName(field(field(options, 'responseFormat'), 'type')));
+  assign(params, 'toolChoice', mapToolChoice(field(options, 'toolChoice')));
+  const mapped: MappedCallOptions = { params };
+  assign(mapped, 'tools', mapTools(field(options, 'tools')));
+  assign(mapped, 'messages', mapPrompt(field(options, 'prompt')));
+  return mapped;
+}
+
+function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value !== undefined) target[key] = value;
+}
+
+function readStrings(value: unknown): string[] | undefined {
+  const list = readArray(value);
+  if (!list) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const item = at(list, i);
+    if (typeof item === 'string') out.push(item);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** `{type: 'auto' | 'none' | 'required'}` → the type; `{type: 'tool', toolName}` → the tool's name. */
+function mapToolChoice(choice: unknown): string | undefined {
+  const type = readName(field(choice, 'type'));
+  return type === 'tool' ? (readName(field(choice, 'toolName')) ?? type) : type;
+}
+
+/** Function tools keep their JSON schema; provider tools (`provider` in V3/V4, `provider-defined` in V2) their id. */
+export function mapTools(value: unknown): ToolDefinition[] | undefined {
+  const list = readArray(value);
+  if (!list || list.length === 0) return undefined;
+  const tools: ToolDefinition[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const tool = at(list, i);
+    const name = readName(field(tool, 'name'));
+    if (name === undefined) continue;
+    const type = readName(field(tool, 'type'));
+    if (type === 'function' || type === undefined) {
+      const definition: ToolDefinition = { name, type: 'function' };
+      assign(definition, 'description', readName(field(tool, 'description')));
+      assign(definition, 'parameters', field(tool, 'inputSchema'));
+      tools.push(definition);
+    } else {
+      const definition: ToolDefinition = { name, type: readName(field(tool, 'id')) ?? type };
+      assign(definition, 'parameters', field(tool, 'args'));
+      tools.push(definition);
+    }
+  }
+  return tools.length > 0 ? tools : undefined;
+}
+
+/** The prompt (`system` / `user` / `assistant` / `tool` messages) with typed parts. */
+export function mapPrompt(value: unknown): Message[] | undefined {
+  const list = readArray(value);
+  if (!list) return undefined;
+  const messages: Message[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const message = at(list, i);
+    const role = readName(field(message, 'role'));
+    if (role === undefined) continue;
+    const content = field(message, 'content');
+    const text = readString(content);
+    messages.push({ role, parts: text === undefined ? mapParts(content) : [{ type: 'text', content: text }] });
+  }
+  return messages;
+}
+
+function mapParts(value: unknown): MessagePart[] {
+  const list = readArray(value);
+  if (!list) return [];
+  const parts: MessagePart[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const part = mapPromptPart(at(list, i));
+    if (part !== undefined) parts.push(part);
+  }
+  return parts;
+}
+
+function mapPromptPart(part: unknown): MessagePart | undefined {
+  switch (field(part, 'type')) {
+    case 'text':
+    case 'reasoning': {
+      const text = readString(field(part, 'text'));
+      return text === undefined ? undefined : { type: field(part, 'type') as 'text' | 'reasoning', content: text };
+    }
+    case 'file':
+    case 'reasoning-file':
+      return mapFileData(field(part, 'data'), readName(field(part, 'mediaType')));
+    case 'tool-call': {
+      const id = readName(field(part, 'toolCallId'));
+      return {
+        type: 'tool_call',
+        name: readName(field(part, 'toolName')) ?? 'unknown',
+        arguments: field(part, 'input'),
+        ...(id !== undefined && { id }),
+      };
+    }
+    case 'tool-result': {
+      const id = readName(field(part, 'toolCallId'));
+      // V2+ prompt tool results carry `output`; provider-executed results in assistant content may carry `result`.
+      const output = field(part, 'output');
+      return {
+        type: 'tool_call_response',
+        response: output === undefined ? field(part, 'result') : mapToolOutput(output),
+        ...(id !== undefined && { id }),
+      };
+    }
+    default:
+      // tool-approval-response, custom and future part types carry nothing the core records.
+      return undefined;
+  }
+}
+
+/**
+ * A tool result's `output` (`text`, `json`, `error-text`, `error-json`, `execution-denied`, `content`) as the value the
+ * tool returned. Binary items in `content` become `{type, mediaType}` so no file bytes reach a span.
+ */
+export function mapToolOutput(output: unknown): unknown {
+  const type = readName(field(output, 'type'));
+  switch (type) {
+    case 'text':
+    case 'json':
+    case 'error-text':
+    case 'error-json':
+      return field(output, 'value');
+    case 'execution-denied': {
+      const reason = readName(field(output, 'reason'));
+      return { type, ...(reason !== undefined && { reason }) };
+    }
+    case 'content': {
+      const list = readArray(field(output, 'value'));
+      if (!list) return undefined;
+      const items: unknown[] = [];
+      for (let i = 0; i < list.length; i++) {
+        const item = at(list, i);
+        const itemType = readName(field(item, 'type'));
+        if (itemType === undefined) continue;
+        const text = readString(field(item, 'text'));
+        const mediaType = readName(field(item, 'mediaType'));
+        items.push(
+          itemType === 'text' && text !== undefined
+            ? { type: 'text', text }
+            : { type: itemType, ...(mediaType !== undefined && { mediaType }) },
+        );
+      }
+      return items;
+    }
+    default:
+      return output;
+  }
+}
+
+/**
+ * Per-call metadata, passed as `providerOptions.agentops`. Every field is optional and must be JSON (the AI SDK types
+ * provider options as JSON objects).
+ *
+ * @example
+ * ```ts
+ * await generateText({
+ *   model,
+ *   prompt: 'Hi',
+ *   providerOptions: { agentops: { sessionId: 'chat-42', userId: 'user-7', tags: ['beta'] } },
+ * });
+ * ```
+ */
+export interface AgentOpsCallOptions {
+  /** AgentOps session id for this call. */
+  sessionId?: string;
+  /** Conversation or thread id (`gen_ai.conversation.id`). */
+  conversationId?: string;
+  /** End user id (`user.id`). */
+  userId?: string;
+  /** Tags added to the middleware's own `metadata.tags`. */
+  tags?: string[];
+  /** Extra span attributes: strings, numbers, booleans or arrays of one of them. */
+  attributes?: Record<string, string | number | boolean | string[] | number[] | boolean[]>;
+  /** `false` records no message text, tool arguments or results for this call. */
+  captureContent?: boolean;
+}
+
+/** Per-call metadata read from `providerOptions.agentops`, and the call options without that namespace. */
+export interface ExtractedCallOptions<P> {
+  /** The call options to hand on: the same object when there was no `agentops` namespace. */
+  params: P;
+  metadata?: CallMetadata;
+  captureContent?: boolean;
+}
+
+/**
+ * Reads and removes `providerOptions.agentops`. Providers only read their own namespace, but gateways and
+ * OpenAI-compatible providers may forward or validate unknown ones, so it never leaves the middleware.
+ * Never mutates the caller's objects.
+ */
+export function extractCallOptions<P>(params: P): ExtractedCallOptions<P> {
+  const providerOptions = readRecord(field(params, 'providerOptions'));
+  if (providerOptions === undefined || !(PROVIDER_OPTIONS_KEY in providerOptions)) return { params };
+  const { [PROVIDER_OPTIONS_KEY]: ours, ...rest } = providerOptions;
+  const stripped = { ...params, providerOptions: Object.keys(rest).length > 0 ? rest : undefined };
+  const extracted: ExtractedCallOptions<P> = { params: stripped };
+  assign(extracted, 'metadata', readCallMetadata(ours));
+  const capture = field(ours, 'captureContent');
+  if (typeof capture === 'boolean') extracted.captureContent = capture;
+  return extracted;
+}
+
+/** Reads the metadata fields of `providerOptions.agentops`; wrong types are dropped. */
+export function readCallMetadata(value: unknown): CallMetadata | undefined {
+  const metadata: CallMetadata = {};
+  assign(metadata, 'sessionId', readName(field(value, 'sessionId')));
+  assign(metadata, 'conversationId', readName(field(value, 'conversationId')));
+  assign(metadata, 'userId', readName(field(value, 'userId')));
+  assign(metadata, 'tags', readStrings(field(value, 'tags')));
+  const attributes = readRecord(field(value, 'attributes'));
+  if (attributes !== undefined) {
+    const kept: Record<string, AttributeValue> = {};
+    try {
+      for (const [key, attribute] of Object.entries(attributes)) {
+        if (isAttributeValue(attribute)) kept[key] = attribute;
+      }
+    } catch {
+      // An object whose keys cannot be listed contributes no attributes.
+    }
+    if (Object.keys(kept).length > 0) metadata.attributes = kept;
+  }
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
+}
+
+function isAttributeValue(value: unknown): value is AttributeValue {
+  const type = typeof value;
+  if (type === 'string' || type === 'boolean') return true;
+  if (type === 'number') return Number.isFinite(value);
+  const list = readArray(value);
+  if (!list || list.length === 0) return false;
+  const first = typeof list[0];
+  return (first === 'string' || first === 'number' || first === 'boolean') && list.every((v) => typeof v === first);
+}
+
+/** Middleware-wide metadata merged with a call's: the call's scalars win, tags and attributes add up. */
+export function mergeMetadata(base?: CallMetadata, call?: CallMetadata): CallMetadata | undefined {
+  if (!base) return call;
+  if (!call) return base;
+  const merged: CallMetadata = { ...base, ...call };
+  if (base.tags && call.tags) merged.tags = [...new Set([...base.tags, ...call.tags])];
+  if (base.attributes && call.attributes) merged.attributes = { ...base.attributes, ...call.attributes };
+  return merged;
+}

@@ -1,0 +1,130 @@
+import type { CallEndEvent, ErrorInfo, MessagePart, OutputMessage } from '@agentops/llm-callback-core';
+import {
+  at,
+  field,
+  formatWarnings,
+  mapFileData,
+  normalizeFinishReason,
+  normalizeUsage,
+  readArray,
+  readName,
+  readNumber,
+  readString,
+} from './normalize.js';
+
+/** What a call's end event needs besides its key. */
+export type MappedEnd = Omit<CallEndEvent, 'key'>;
+
+/**
+ * One complete output part (`LanguageModelV2/V3/V4Content`, also used by the stream for whole parts): text, reasoning,
+ * tool calls (their `input` is a JSON string), provider-executed tool results and files. Sources, approval requests
+ * and custom parts are not message content and are skipped.
+ */
+export function mapContentPart(part: unknown): MessagePart | undefined {
+  switch (field(part, 'type')) {
+    case 'text':
+    case 'reasoning': {
+      const text = readString(field(part, 'text'));
+      return text === undefined ? undefined : { type: field(part, 'type') as 'text' | 'reasoning', content: text };
+    }
+    case 'tool-call': {
+      const id = readName(field(part, 'toolCallId'));
+      return {
+        type: 'tool_call',
+        name: readName(field(part, 'toolName')) ?? 'unknown',
+        arguments: field(part, 'input'),
+        ...(id !== undefined && { id }),
+      };
+    }
+    case 'tool-result': {
+      const id = readName(field(part, 'toolCallId'));
+      return { type: 'tool_call_response', response: field(part, 'result'), ...(id !== undefined && { id }) };
+    }
+    case 'file':
+    case 'reasoning-file':
+      return mapFileData(field(part, 'data'), readName(field(part, 'mediaType')));
+    default:
+      return undefined;
+  }
+}
+
+/** The assistant message built from output parts, or `undefined` when nothing was produced. */
+export function outputMessages(parts: MessagePart[], finishReason: string | undefined): OutputMessage[] | undefined {
+  if (parts.length === 0 && finishReason === undefined) return undefined;
+  return [{ role: 'assistant', parts, ...(finishReason !== undefined && { finishReason }) }];
+}
+
+/** Response metadata shared by generate results (`response`) and stream parts (`response-metadata`). */
+export function mapResponseMetadata(response: unknown, target: MappedEnd): void {
+  const id = readName(field(response, 'id'));
+  if (id !== undefined) target.responseId = id;
+  const model = readName(field(response, 'modelId'));
+  if (model !== undefined) target.responseModel = model;
+  const timestamp = field(response, 'timestamp');
+  if (timestamp instanceof Date && Number.isFinite(timestamp.getTime())) target.responseCreated = timestamp;
+}
+
+/** Sets finish reason (as the SDK's unified value), usage and warnings on an end event. */
+export function mapFinish(finishReason: unknown, usage: unknown, target: MappedEnd): string | undefined {
+  const reason = normalizeFinishReason(finishReason);
+  if (reason.unified !== undefined) target.finishReasons = [reason.unified];
+  const normalized = normalizeUsage(usage);
+  if (normalized !== undefined) target.usage = normalized;
+  return reason.unified;
+}
+
+/**
+ * Maps a `doGenerate` result (V2, V3 or V4) to the core's end event: output message, finish reason, usage with cache
+ * and reasoning tokens, response id/model/timestamp and warnings.
+ */
+export function mapGenerateResult(result: unknown): MappedEnd {
+  const end: MappedEnd = {};
+  const parts: MessagePart[] = [];
+  const content = readArray(field(result, 'content'));
+  if (content) {
+    for (let i = 0; i < content.length; i++) {
+      const part = mapContentPart(at(content, i));
+      if (part !== undefined) parts.push(part);
+    }
+  }
+  const finishReason = mapFinish(field(result, 'finishReason'), field(result, 'usage'), end);
+  const outputs = outputMessages(parts, finishReason);
+  if (outputs !== undefined) end.outputs = outputs;
+  mapResponseMetadata(field(result, 'response'), end);
+  const warnings = formatWarnings(field(result, 'warnings'));
+  if (warnings !== undefined) end.warnings = warnings;
+  return end;
+}
+
+/** Host and port of the endpoint the provider called (`request.url`, V4 results only). */
+export function mapServer(request: unknown): { address: string; port?: number } | undefined {
+  const url = readName(field(request, 'url'));
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    const port = readNumber(Number(parsed.port)) || undefined;
+    return { address: parsed.hostname, ...(port !== undefined && { port }) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a thrown error says, beyond what the core reads itself. `APICallError` (and `RetryError`'s last error) carry
+ * `statusCode`, `isRetryable` and the provider's parsed error body in `data` (`{error: {code, type}}` for OpenAI).
+ * `requestBodyValues` and `responseBody` are never read: they hold the prompt.
+ */
+export function mapError(error: unknown): ErrorInfo & { retryable?: boolean } {
+  const info: ErrorInfo & { retryable?: boolean } = {};
+  const type = readName(field(error, 'name'));
+  if (type !== undefined) info.type = type;
+  const statusCode = readNumber(field(error, 'statusCode'));
+  if (statusCode !== undefined) info.statusCode = statusCode;
+  const retryable = field(error, 'isRetryable');
+  if (typeof retryable === 'boolean') info.retryable = retryable;
+  const data = field(error, 'data');
+  const code = field(field(data, 'error'), 'code') ?? field(data, 'code');
+  if (typeof code === 'string' && code.length > 0) info.code = code;
+  else if (typeof code === 'number' && Number.isFinite(code)) info.code = String(code);
+  return info;
+}
