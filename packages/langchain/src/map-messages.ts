@@ -1,0 +1,255 @@
+import type { Message, MessagePart, ToolCallPart } from '@agentops/llm-callback-core';
+import { field, isRecord, path, readArray, readString, safely } from './read.js';
+
+/** LangChain message type (`getType()`) → chat role. `generic` messages carry their own role. */
+const ROLE_BY_TYPE: Record<string, string> = {
+  human: 'user',
+  user: 'user',
+  ai: 'assistant',
+  assistant: 'assistant',
+  system: 'system',
+  developer: 'developer',
+  tool: 'tool',
+  function: 'tool',
+};
+
+/** Serialized message class (`id.at(-1)`, without `Chunk`) → LangChain message type. */
+const TYPE_BY_CLASS: Record<string, string> = {
+  HumanMessage: 'human',
+  AIMessage: 'ai',
+  SystemMessage: 'system',
+  ToolMessage: 'tool',
+  FunctionMessage: 'function',
+  ChatMessage: 'generic',
+};
+
+interface MessageView {
+  type: string | undefined;
+  data: unknown;
+}
+
+/**
+ * The message's type and the object holding its fields. Messages are duck-typed, never `instanceof`: the app may load
+ * another copy of `@langchain/core`, and serialized messages (`{lc: 1, type: 'constructor', id, kwargs}`) also occur.
+ */
+function viewOf(message: unknown): MessageView {
+  if (field(message, 'lc') === 1 && field(message, 'type') === 'constructor') {
+    const className = readString(readArray(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
+    return { type: className ? TYPE_BY_CLASS[className] : undefined, data: field(message, 'kwargs') };
+  }
+  for (const method of ['getType', '_getType']) {
+    const fn = field(message, method);
+    if (typeof fn === 'function') {
+      const type = readString(safely(() => fn.call(message)));
+      if (type) return { type, data: message };
+    }
+  }
+  return { type: readString(field(message, 'type')) ?? readString(field(message, 'role')), data: message };
+}
+
+/** The object holding a message's fields (`kwargs` for a serialized message, else the message itself). */
+export function messageData(message: unknown): unknown {
+  return viewOf(message).data;
+}
+
+/** The chat role of a LangChain message (`human` → `user`, `ai` → `assistant`, ...), or `undefined`. */
+export function messageRole(message: unknown): string | undefined {
+  const { type, data } = viewOf(message);
+  if (type === 'generic' || type === 'chat') return readString(field(data, 'role'));
+  return type ? (ROLE_BY_TYPE[type] ?? type) : undefined;
+}
+
+/** Splits a `data:` URL into MIME type and base64 payload. */
+function parseDataUrl(url: string): { mimeType?: string; content: string } | undefined {
+  const match = /^data:([^;,]*)(?:;[^,]*)?,(.*)$/s.exec(url);
+  if (!match) return undefined;
+  return { mimeType: match[1] || undefined, content: match[2] ?? '' };
+}
+
+function modalityOf(type: string, mimeType: string | undefined): string {
+  if (type === 'image' || type === 'audio' || type === 'video') return type;
+  const prefix = mimeType?.split('/')[0];
+  return prefix === 'image' || prefix === 'audio' || prefix === 'video' ? prefix : 'document';
+}
+
+/** A URL that may be a data URL, as a `uri` or `blob` part. */
+function urlPart(url: string, modality: string, mimeType?: string): MessagePart {
+  const data = url.startsWith('data:') ? parseDataUrl(url) : undefined;
+  if (data) {
+    return { type: 'blob', modality, mimeType: data.mimeType ?? mimeType, content: data.content };
+  }
+  return { type: 'uri', modality, mimeType, uri: url };
+}
+
+/** Multimodal blocks in the OpenAI, Anthropic, v0 data-block and v1 standard-block shapes. */
+function mediaPart(type: string, block: unknown): MessagePart | undefined {
+  const source = field(block, 'source');
+  const mimeType =
+    readString(field(block, 'mimeType')) ??
+    readString(field(block, 'mime_type')) ??
+    readString(field(source, 'media_type'));
+  const modality = modalityOf(type, mimeType);
+  const url = readString(field(block, 'url')) ?? readString(field(source, 'url'));
+  if (url) return urlPart(url, modality, mimeType);
+  const data = readString(field(block, 'data')) ?? readString(field(source, 'data'));
+  if (data) return { type: 'blob', modality, mimeType, content: data };
+  const fileId =
+    readString(field(block, 'fileId')) ??
+    readString(field(block, 'file_id')) ??
+    (field(block, 'source_type') === 'id' ? readString(field(block, 'id')) : undefined);
+  return fileId ? { type: 'file', modality, mimeType, fileId } : undefined;
+}
+
+function reasoningText(block: unknown): string | undefined {
+  const direct = readString(field(block, 'reasoning')) ?? readString(field(block, 'thinking'));
+  if (direct) return direct;
+  // OpenAI Responses reasoning items carry a list of summary texts.
+  const summary = readArray(field(block, 'summary'))
+    .map((item) => readString(field(item, 'text')))
+    .filter((text): text is string => text !== undefined);
+  return summary.length > 0 ? summary.join('\n') : undefined;
+}
+
+/** One content block → one part; `undefined` for blocks that duplicate other fields or cannot be read. */
+export function mapContentBlock(block: unknown): MessagePart | undefined {
+  if (typeof block === 'string') return block ? { type: 'text', content: block } : undefined;
+  const type = readString(field(block, 'type'));
+  switch (type) {
+    case 'text':
+    case 'input_text':
+    case 'output_text': {
+      const text = readString(field(block, 'text'));
+      return text ? { type: 'text', content: text } : undefined;
+    }
+    case 'image_url': {
+      const imageUrl = field(block, 'image_url');
+      const url = readString(imageUrl) ?? readString(field(imageUrl, 'url'));
+      return url ? urlPart(url, 'image') : undefined;
+    }
+    case 'input_audio': {
+      const data = readString(path(block, 'input_audio', 'data'));
+      const format = readString(path(block, 'input_audio', 'format'));
+      return data
+        ? { type: 'blob', modality: 'audio', mimeType: format && `audio/${format}`, content: data }
+        : undefined;
+    }
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'file':
+      return mediaPart(type, block);
+    case 'reasoning':
+    case 'thinking': {
+      const content = reasoningText(block);
+      return content ? { type: 'reasoning', content } : undefined;
+    }
+    case 'tool_result':
+      return {
+        type: 'tool_call_response',
+        id: readString(field(block, 'tool_use_id')),
+        response: field(block, 'content'),
+      };
+    // Tool calls are read from `tool_calls`, which every provider fills; these blocks would duplicate them.
+    case 'tool_use':
+    case 'tool_call':
+    case 'tool_call_chunk':
+    case 'input_json_delta':
+    case 'function_call':
+      return undefined;
+    default: {
+      const text = readString(field(block, 'text'));
+      return text ? { type: 'text', content: text } : undefined;
+    }
+  }
+}
+
+/** A string or a list of content blocks → parts. */
+export function mapContent(content: unknown): MessagePart[] {
+  if (typeof content === 'string') return content ? [{ type: 'text', content }] : [];
+  const parts: MessagePart[] = [];
+  for (const block of readArray(content)) {
+    const part = safely(() => mapContentBlock(block));
+    if (part) parts.push(part);
+  }
+  return parts;
+}
+
+function toolCallFrom(call: unknown): ToolCallPart | undefined {
+  const name = readString(field(call, 'name'));
+  if (!name) return undefined;
+  return { type: 'tool_call', id: readString(field(call, 'id')), name, arguments: field(call, 'args') };
+}
+
+/** OpenAI's raw `additional_kwargs.tool_calls` (`{id, function: {name, arguments}}`). */
+function rawToolCallFrom(call: unknown): ToolCallPart | undefined {
+  const name = readString(path(call, 'function', 'name'));
+  if (!name) return undefined;
+  return { type: 'tool_call', id: readString(field(call, 'id')), name, arguments: path(call, 'function', 'arguments') };
+}
+
+/** Tool calls of an AI message: parsed ones, then the raw provider ones, plus calls whose arguments did not parse. */
+export function mapToolCalls(message: unknown): ToolCallPart[] {
+  const { data } = viewOf(message);
+  let calls = readArray(field(data, 'tool_calls')).map(toolCallFrom);
+  if (calls.length === 0) calls = readArray(path(data, 'additional_kwargs', 'tool_calls')).map(rawToolCallFrom);
+  const invalid = readArray(field(data, 'invalid_tool_calls')).map(toolCallFrom);
+  return [...calls, ...invalid].filter((call): call is ToolCallPart => call !== undefined);
+}
+
+/** The text of a tool result: its text blocks joined, or the raw content when it has other blocks. */
+function toolResponse(content: unknown): unknown {
+  if (typeof content === 'string') return content;
+  const parts = mapContent(content);
+  if (parts.length > 0 && parts.every((part) => part.type === 'text')) {
+    return parts.map((part) => (part.type === 'text' ? part.content : '')).join('');
+  }
+  return content;
+}
+
+/** One LangChain message (`BaseMessage`, a serialized one, or a `{role, content}` object) → a core message. */
+export function mapMessage(message: unknown): Message | undefined {
+  const role = messageRole(message);
+  if (!role) return undefined;
+  const { data } = viewOf(message);
+  const content = field(data, 'content');
+  const parts: MessagePart[] = [];
+  if (role === 'tool') {
+    const id = readString(field(data, 'tool_call_id')) ?? readString(field(data, 'name'));
+    parts.push({ type: 'tool_call_response', id, response: toolResponse(content) });
+  } else {
+    // DeepSeek and other OpenAI-compatible providers put reasoning beside the content.
+    const reasoning = readString(path(data, 'additional_kwargs', 'reasoning_content'));
+    if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
+    parts.push(...mapContent(content));
+    if (role === 'assistant') parts.push(...mapToolCalls(message));
+  }
+  const name = readString(field(data, 'name'));
+  return name && role !== 'tool' ? { role, parts, name } : { role, parts };
+}
+
+/** The messages of one chat-model call (`handleChatModelStart`'s `messages[0]`). */
+export function mapMessages(messages: unknown): Message[] {
+  const out: Message[] = [];
+  for (const message of readArray(messages)) {
+    const mapped = safely(() => mapMessage(message));
+    if (mapped) out.push(mapped);
+  }
+  return out;
+}
+
+/** The prompts of a text-completion call, each as a user message. */
+export function mapPrompts(prompts: unknown): Message[] {
+  return readArray(prompts)
+    .filter((prompt): prompt is string => typeof prompt === 'string')
+    .map((prompt) => ({ role: 'user', parts: prompt ? [{ type: 'text', content: prompt }] : [] }));
+}
+
+/**
+ * A ToolMessage's result, as tool spans record it: its content (text blocks joined) and whether the tool reported an
+ * error (`status: 'error'`). `undefined` when the value is not a tool message.
+ */
+export function readToolMessage(value: unknown): { result: unknown; isError: boolean } | undefined {
+  if (!isRecord(value) || messageRole(value) !== 'tool') return undefined;
+  const { data } = viewOf(value);
+  return { result: toolResponse(field(data, 'content')), isError: field(data, 'status') === 'error' };
+}
