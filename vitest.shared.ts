@@ -9,6 +9,10 @@ export const workspaceAliases = [
     find: /^@agentops\/llm-callback-core\/testing$/,
     replacement: `${root}packages/llm-callback-core/src/testing/index.ts`,
   },
+  {
+    find: /^@agentops\/llm-callback-core\/adapter-kit$/,
+    replacement: `${root}packages/llm-callback-core/src/adapter-kit.ts`,
+  },
   { find: /^@agentops\/llm-callback-core$/, replacement: `${root}packages/llm-callback-core/src/index.ts` },
   { find: /^@agentops\/tracing$/, replacement: `${root}packages/tracing/src/index.ts` },
   { find: /^@agentops\/litellm$/, replacement: `${root}packages/litellm/src/index.ts` },

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'adapter-kit': 'src/adapter-kit.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -25,6 +25,8 @@ export const ATTR = {
   RETRY_COUNT: 'agentops.retry.count',
   RETRY_BACKOFF_MS: 'agentops.retry.backoff_ms',
   TOOL_CHOICE: 'agentops.request.tool_choice',
+  USAGE_ESTIMATED: 'agentops.usage.estimated',
+  ERROR_RETRYABLE: 'agentops.error.retryable',
 
   // AgentOps LLM keys (indexed)
   SYSTEM: 'gen_ai.system',

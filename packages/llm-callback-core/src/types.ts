@@ -39,12 +39,12 @@ export interface ReasoningPart {
   content: string;
 }
 
-/** Inline binary data, base64-encoded. */
+/** Inline binary data: base64 text, or raw bytes that the core encodes only if content is recorded. */
 export interface BlobPart {
   type: 'blob';
   modality: 'image' | 'video' | 'audio' | (string & {});
   mimeType?: string;
-  content: string;
+  content: string | Uint8Array;
 }
 
 /** A file uploaded to the provider beforehand, referenced by id. */
@@ -165,6 +165,11 @@ export interface CallStartEvent extends StartEventBase {
   /** Host and port of the provider endpoint, when known. */
   serverAddress?: string;
   serverPort?: number;
+  /**
+   * Called (guarded) if the call ends without an end event (idle TTL, parent or session ended), to record what
+   * the call had produced so far, e.g. a stream's partial output.
+   */
+  snapshot?: () => Omit<CallEndEvent, 'key' | 'endTime'> | undefined;
 }
 
 /** Token usage. Input includes cached tokens; output includes reasoning tokens. */
@@ -175,6 +180,8 @@ export interface Usage {
   cacheReadInputTokens?: number;
   cacheCreationInputTokens?: number;
   reasoningTokens?: number;
+  /** True when the framework estimated the counts instead of reading them from the provider. */
+  estimated?: boolean;
 }
 
 /** An LLM call ends successfully. */
@@ -208,6 +215,8 @@ export interface ErrorInfo {
   statusCode?: number;
   /** Provider error code (`rate_limit_exceeded`, `context_length_exceeded`). */
   code?: string;
+  /** Whether the framework considers the failure retryable. */
+  retryable?: boolean;
 }
 
 /** Retry information, when known. */
@@ -250,6 +259,8 @@ export interface RunStartEvent extends StartEventBase {
 export interface RunEndEvent {
   key: string;
   output?: unknown;
+  /** The input, when it is only known at the end (streamed chains); used if the start event had none. */
+  input?: unknown;
   attributes?: Record<string, AttributeValue>;
   endTime?: TimeInput;
 }
@@ -373,6 +384,8 @@ export interface CallHandle {
   readonly key: string;
   /** Record one streamed chunk: O(1), no allocation. */
   chunk(time?: number): void;
+  /** Keep the call alive (a ping or keep-alive part) without counting a chunk. */
+  touch(): void;
   end(event?: Omit<CallEndEvent, 'key'>, options?: EndOptions): void;
   fail(event?: Omit<CallErrorEvent, 'key'>): void;
 }
@@ -382,6 +395,8 @@ export interface LlmSpanRecorder {
   startCall(event: CallStartEvent): CallHandle;
   /** Record one streamed chunk. `time` is `performance.now()`-based milliseconds; default now. */
   recordChunk(key: string, time?: number): void;
+  /** Keep an open call or run alive without counting a chunk (resets its idle timer). */
+  touch(key: string): void;
   endCall(event: CallEndEvent, options?: EndOptions): void;
   failCall(event: CallErrorEvent, options?: EndOptions): void;
   startRun(event: RunStartEvent): void;

@@ -369,3 +369,67 @@ describe('OpenTelemetry manners', () => {
     expect(trace.getSpan(context.active())).toBeUndefined();
   });
 });
+
+describe('adapter conveniences', () => {
+  it('touch keeps a call alive without counting a chunk; snapshot supplies partial output on expiry', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const recorder = createLlmSpanRecorder();
+      const key = newKey('touched');
+      let text = '';
+      const handle = recorder.startCall({
+        key,
+        model: 'pinged',
+        idleTimeoutMs: 1_000,
+        snapshot: () => ({ outputs: [{ role: 'assistant', parts: [{ type: 'text', content: text }] }] }),
+      });
+      handle.chunk();
+      text = 'partial answ';
+      vi.advanceTimersByTime(800);
+      handle.touch();
+      vi.advanceTimersByTime(800);
+      recorder.touch(key);
+      vi.advanceTimersByTime(800);
+      expect(recorder.isOpen(key)).toBe(true);
+      vi.advanceTimersByTime(1_500);
+      expect(recorder.isOpen(key)).toBe(false);
+      expect(byName('pinged.llm').attributes).toMatchObject({
+        'gen_ai.streaming.chunk_count': 1,
+        'gen_ai.request.stream': true,
+        'gen_ai.completion.0.content': 'partial answ',
+        'agentops.span.incomplete_reason': 'expired',
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('takes a run input that is only known at the end, and records estimated usage and retryable errors', () => {
+    const recorder = createLlmSpanRecorder();
+    recorder.startRun({ key: 'late', kind: 'chain', name: 'streamed' });
+    recorder.endRun({ key: 'late', input: { question: 'q' }, output: 'a' });
+    recorder.startCall({ key: 'est', model: 'estimated' });
+    recorder.endCall({ key: 'est', usage: { inputTokens: 3, estimated: true } });
+    recorder.startCall({ key: 'retry', model: 'retryable' });
+    recorder.failCall({ key: 'retry', error: Object.assign(new Error('overloaded'), { isRetryable: true }) });
+    expect(byName('streamed.task').attributes['agentops.entity.input']).toBe('{"question":"q"}');
+    expect(byName('estimated.llm').attributes['agentops.usage.estimated']).toBe(true);
+    expect(byName('retryable.llm').attributes['agentops.error.retryable']).toBe(true);
+  });
+
+  it('encodes raw blob bytes only when content is recorded', () => {
+    const recorder = createLlmSpanRecorder({ semconv: { genaiLatest: true } });
+    const bytes = new Uint8Array([137, 80, 78, 71]);
+    recorder
+      .startCall({
+        key: 'blob',
+        model: 'vision',
+        messages: [
+          { role: 'user', parts: [{ type: 'blob', modality: 'image', mimeType: 'image/png', content: bytes }] },
+        ],
+      })
+      .end();
+    const input = JSON.parse(String(byName('vision.llm').attributes['gen_ai.input.messages']));
+    expect(input[0].parts[0]).toEqual({ type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw==' });
+  });
+});

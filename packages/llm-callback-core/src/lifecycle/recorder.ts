@@ -92,6 +92,7 @@ class EntryData implements EntryState, StreamTiming {
 const DEAD_HANDLE: CallHandle = Object.freeze({
   key: '',
   chunk() {},
+  touch() {},
   end() {},
   fail() {},
 });
@@ -106,6 +107,11 @@ class Handle implements CallHandle {
   chunk(time?: number): void {
     const entry = this.entry;
     if (entry !== undefined && !entry.ended) recordChunkOn(entry, time);
+  }
+
+  touch(): void {
+    const entry = this.entry;
+    if (entry !== undefined && !entry.ended) entry.lastActivityMs = nowMillis();
   }
 
   end(event?: Omit<CallEndEvent, 'key'>, options?: EndOptions): void {
@@ -202,6 +208,15 @@ class Recorder implements LlmSpanRecorder {
       if (entry !== undefined && entry.kind === 'llm') recordChunkOn(entry, time);
     } catch (error) {
       reportFailure('recordChunk', error);
+    }
+  }
+
+  touch(key: string): void {
+    try {
+      const entry = this.registry.entries.get(key);
+      if (entry !== undefined && !entry.ended) entry.lastActivityMs = nowMillis();
+    } catch (error) {
+      reportFailure('touch', error);
     }
   }
 
@@ -391,7 +406,7 @@ class Recorder implements LlmSpanRecorder {
     if (entry.kind === 'llm') {
       const result =
         outcome === undefined
-          ? undefined
+          ? snapshotOf(data.start)
           : outcome.kind === 'end'
             ? (outcome.event as CallEndEvent)
             : (field(outcome.event, 'partial') as Partial<CallEndEvent> | undefined);
@@ -407,9 +422,12 @@ class Recorder implements LlmSpanRecorder {
       mapLlmAttributes(record, this.config, sink);
     } else if (entry.kind !== 'session') {
       const output = outcome?.kind === 'end' ? field(outcome.event, 'output') : undefined;
+      const lateInput = outcome?.kind === 'end' ? field(outcome.event, 'input') : undefined;
+      const start = data.start as RunStartEvent;
       mapRunAttributes(
         {
-          start: data.start as RunStartEvent,
+          start:
+            lateInput !== undefined && field(start, 'input') === undefined ? { ...start, input: lateInput } : start,
           kind: entry.kind,
           name: readString(field(data.start, 'name')) ?? entry.kind,
           output,
@@ -442,6 +460,19 @@ class Recorder implements LlmSpanRecorder {
         reportFailure('enrichSpan hook', hookError);
       }
     }
+  }
+}
+
+/** What a call produced before it ended without an end event, from the adapter's snapshot hook. */
+function snapshotOf(start: unknown): Partial<CallEndEvent> | undefined {
+  const snapshot = field(start, 'snapshot');
+  if (typeof snapshot !== 'function') return undefined;
+  try {
+    const result: unknown = snapshot();
+    return result !== null && typeof result === 'object' ? (result as Partial<CallEndEvent>) : undefined;
+  } catch (error) {
+    reportFailure('snapshot hook', error);
+    return undefined;
   }
 }
 

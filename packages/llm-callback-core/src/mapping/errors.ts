@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config.js';
-import { field, readCount, readNumber, readString } from '../internal/read.js';
+import { field, readBoolean, readCount, readNumber, readString } from '../internal/read.js';
 import { toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
 import type { ErrorInfo, RetryInfo, RunKind } from '../types.js';
@@ -12,6 +12,7 @@ export interface NormalizedError {
   statusCode: number | undefined;
   code: string | undefined;
   stack: string | undefined;
+  retryable: boolean | undefined;
 }
 
 export function normalizeError(error: unknown, info: ErrorInfo | undefined): NormalizedError {
@@ -29,6 +30,7 @@ export function normalizeError(error: unknown, info: ErrorInfo | undefined): Nor
     statusCode: statusCode !== undefined && statusCode >= 100 && statusCode < 600 ? statusCode : undefined,
     code: readString(field(info, 'code')) ?? (typeof rawCode === 'string' ? rawCode : undefined),
     stack: readString(field(error, 'stack')),
+    retryable: readBoolean(field(info, 'retryable')) ?? readBoolean(field(error, 'isRetryable')),
   };
 }
 
@@ -67,6 +69,7 @@ export function mapError(
     );
   sink.set(ATTR.HTTP_STATUS_CODE, error.statusCode);
   sink.set(ATTR.ERROR_CODE, error.code);
+  sink.set(ATTR.ERROR_RETRYABLE, error.retryable);
   if (retry === undefined) return;
   sink.set(ATTR.RETRY_ATTEMPT, readCount(field(retry, 'attempt')));
   sink.set(ATTR.RETRY_MAX, readCount(field(retry, 'maxRetries')));

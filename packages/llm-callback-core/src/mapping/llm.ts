@@ -67,7 +67,7 @@ export function llmSpanName(start: CallStartEvent, config: ResolvedConfig): stri
 export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, sink: AttributeSink): void {
   const { start, result } = record;
   const agentops = config.agentopsKeys;
-  sink.group('request', () => mapRequest(start, agentops, config.framework, sink));
+  sink.group('request', () => mapRequest(start, agentops, config.framework, record.timing.chunkCount > 0, sink));
   sink.group('response', () => mapResponse(result, agentops, sink));
   sink.group('usage', () => mapUsage(result, agentops, sink));
   sink.group('timing', () => mapTiming(record, agentops, sink));
@@ -91,6 +91,7 @@ function mapRequest(
   start: CallStartEvent,
   agentops: boolean,
   framework: string | undefined,
+  streamed: boolean,
   sink: AttributeSink,
 ): void {
   const provider = readString(field(start, 'provider'));
@@ -100,7 +101,8 @@ function mapRequest(
     sink.set(ATTR.REQUEST_TYPE, REQUEST_TYPES[operation] ?? 'unknown');
   }
   sink.set(ATTR.FRAMEWORK, readString(field(start, 'framework')) ?? framework);
-  const stream = readBoolean(field(start, 'stream'));
+  // Chunks prove a stream even when the framework did not say so.
+  const stream = streamed || readBoolean(field(start, 'stream'));
   if (stream !== undefined) {
     sink.set(ATTR.REQUEST_STREAM, stream);
     if (agentops) sink.set(ATTR.REQUEST_STREAMING, stream);
@@ -165,6 +167,7 @@ function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, 
   sink.set(ATTR.USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
   sink.set(ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
   sink.set(ATTR.USAGE_REASONING_OUTPUT_TOKENS, reasoning);
+  if (field(usage, 'estimated') === true) sink.set(ATTR.USAGE_ESTIMATED, true);
   if (!agentops) return;
   sink.set(ATTR.USAGE_PROMPT_TOKENS, input);
   sink.set(ATTR.USAGE_COMPLETION_TOKENS, output);
@@ -354,12 +357,22 @@ function genaiPart(part: MessagePart, config: ResolvedConfig, attribute: string)
       return `{"type":"tool_call_response"${id},"response":${toSafeJson(part.response ?? null, config.redactor, context)}}`;
     }
     case 'blob':
-      return `{"type":"blob","modality":${JSON.stringify(part.modality)}${mime},"content":${text(part.content)}}`;
+      return `{"type":"blob","modality":${JSON.stringify(part.modality)}${mime},"content":${text(blobText(part.content, config.redactor.maxContentLength))}}`;
     case 'file':
       return `{"type":"file","modality":${JSON.stringify(part.modality)}${mime},"file_id":${JSON.stringify(part.fileId)}}`;
     case 'uri':
       return `{"type":"uri","modality":${JSON.stringify(part.modality)}${mime},"uri":${text(part.uri)}}`;
   }
+}
+
+/** Base64 of raw bytes, encoded only as far as the content limit lets it be exported. */
+function blobText(content: string | Uint8Array, maxLength: number): string {
+  if (typeof content === 'string') return content;
+  const bytes = content.subarray(0, Math.ceil((maxLength * 3) / 4) + 3);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  const encoded = btoa(binary);
+  return bytes.length < content.length ? `${encoded}…[truncated ${content.length - bytes.length} bytes]` : encoded;
 }
 
 /** Tool arguments often arrive as JSON text; record them as the object they encode when they parse. */

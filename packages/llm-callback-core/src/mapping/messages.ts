@@ -67,7 +67,8 @@ function normalizePart(part: unknown): MessagePart | undefined {
       return { type, response: field(part, 'response'), ...(id ? { id } : {}) };
     }
     case 'blob': {
-      const content = readString(field(part, 'content'));
+      const raw = field(part, 'content');
+      const content = raw instanceof Uint8Array ? (raw.length > 0 ? raw : undefined) : readString(raw);
       return content ? { type, modality: modality(), content, ...(mimeType ? { mimeType } : {}) } : undefined;
     }
     case 'file': {

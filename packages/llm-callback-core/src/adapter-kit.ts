@@ -1,0 +1,22 @@
+/**
+ * Helpers for adapter authors: defensive readers for untyped framework payloads. Each never throws: a getter that
+ * throws, a Proxy or a wrong type reads as `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
+ * const model = readString(field(payload, 'model'));
+ * const inputTokens = readCount(field(field(payload, 'usage'), 'prompt_tokens'));
+ * ```
+ */
+export {
+  field,
+  readArray,
+  readBoolean,
+  readCount,
+  readNumber,
+  readString,
+  readStringArray,
+  safeIndex,
+} from './internal/read.js';
+export { toEpochMillis } from './internal/time.js';
