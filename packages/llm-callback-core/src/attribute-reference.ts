@@ -632,7 +632,7 @@ export function renderAttributeReference(): string {
     '(retrievers) and `{name}.session`; with AgentOps keys off, LLM spans are named `{operation} {model}`, tools',
     '`execute_tool {name}`, agents `invoke_agent {name}` and workflows `invoke_workflow {name}`.',
     '',
-    '"When" says which setting emits the key: *AgentOps keys on* is the default (`semconv.agentops`), *GenAI opt-in* is',
+    '"When" says which setting emits the key: _AgentOps keys on_ is the default (`semconv.agentops`), _GenAI opt-in_ is',
     '`semconv.genaiLatest` or `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental`. `gen_ai.*` and usage keys appear',
     'on LLM spans only. Values that cannot be read are left out; nothing else about the span changes.',
     '',
