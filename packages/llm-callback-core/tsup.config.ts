@@ -1,14 +1,9 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.ts';
 import pkg from './package.json' with { type: 'json' };
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'adapter-kit': 'src/adapter-kit.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  platform: 'neutral',
-  external: ['@opentelemetry/api'],
-  define: { __PACKAGE_VERSION__: JSON.stringify(pkg.version) },
-});
+// Neutral platform: the core runs on edge runtimes and must not pull in Node built-ins.
+export default packageBuild(
+  pkg.version,
+  { index: 'src/index.ts', testing: 'src/testing/index.ts', 'adapter-kit': 'src/adapter-kit.ts' },
+  { platform: 'neutral' },
+);

@@ -116,6 +116,13 @@ export const ATTR = {
   TOOL_STATUS: 'tool.status',
   AGENT_NAME: 'agent.name',
 
+  // LiteLLM
+  LITELLM_CALL_ID: 'litellm.call_id',
+  LITELLM_TRACE_ID: 'litellm.trace_id',
+  LITELLM_CALL_TYPE: 'litellm.call_type',
+  LITELLM_MODEL_ID: 'litellm.model_id',
+  LITELLM_CACHE_HIT: 'litellm.cache_hit',
+
   // General
   USER_ID: 'user.id',
   SESSION_ID_GENERAL: 'session.id',

@@ -101,3 +101,12 @@ describe('sessions', () => {
     expect(getCurrentSession()).toBeUndefined();
   });
 });
+
+describe('session start time', () => {
+  it('honours a start time in the past, so that ingested events stay inside the session', () => {
+    const startTime = new Date(Date.now() - 60_000);
+    startSession({ name: 'backdated', startTime }).end();
+    const span = named('backdated.session');
+    expect((span?.startTime[0] ?? 0) * 1000 + (span?.startTime[1] ?? 0) / 1e6).toBeCloseTo(startTime.getTime(), -1);
+  });
+});

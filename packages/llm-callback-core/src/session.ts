@@ -12,7 +12,7 @@ import {
 import { disabledByEnv } from './config.js';
 import { reportFailure } from './internal/diag.js';
 import { readString, readStringArray } from './internal/read.js';
-import { nowMillis } from './internal/time.js';
+import { nowMillis, toEpochMillis } from './internal/time.js';
 import { closeEntry, currentSessionEntry, registerEntry, SESSION_CONTEXT_KEY } from './lifecycle/entries.js';
 import { type Entry, type EntryState, getRegistry, type OwnerStats } from './lifecycle/registry.js';
 import { sanitizeAttributeValue } from './mapping/attributes.js';
@@ -123,7 +123,7 @@ export function startSession(options: SessionOptions = {}): SessionHandle {
         ? [{ context: activeSpan.spanContext() }]
         : [];
     const parentContext = nested ? active : ROOT_CONTEXT;
-    const startMs = nowMillis();
+    const startMs = toEpochMillis(options.startTime) ?? nowMillis();
     const attributes: Record<string, unknown> = {
       [ATTR.SPAN_KIND]: 'session',
       [ATTR.SESSION_ID]: sessionId,

@@ -429,6 +429,8 @@ export interface SessionOptions {
    */
   nested?: boolean;
   tracerProvider?: TracerProvider;
+  /** When the session started, if before now (events ingested after the fact). @default now */
+  startTime?: TimeInput;
   /** Extra attributes on the session span. */
   attributes?: Record<string, AttributeValue>;
 }

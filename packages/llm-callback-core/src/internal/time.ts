@@ -6,8 +6,9 @@ export function nowMillis(): number {
 }
 
 /**
- * Epoch milliseconds from a `Date`, epoch milliseconds or an ISO-8601 string; `undefined` if unreadable or absurd
- * (before 2000 or more than a day in the future), so that a bad timestamp never produces a span from 1970.
+ * Epoch milliseconds from a `Date`, epoch milliseconds, epoch seconds (numbers below 1e11, as Python frameworks send
+ * them) or an ISO-8601 string; `undefined` if unreadable or absurd (before 2000 or more than a day in the future), so
+ * that a bad timestamp never produces a span from 1970.
  */
 export function toEpochMillis(value: unknown): number | undefined {
   let ms: number | undefined;
@@ -17,6 +18,7 @@ export function toEpochMillis(value: unknown): number | undefined {
     ms = /^\d+(\.\d+)?$/.test(trimmed) ? readNumber(trimmed) : Date.parse(hasZone(trimmed) ? trimmed : `${trimmed}Z`);
   } else ms = readNumber(value);
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
+  if (ms > 0 && ms < 1e11) ms *= 1000;
   if (ms < 946_684_800_000 || ms > Date.now() + 86_400_000) return undefined;
   return ms;
 }

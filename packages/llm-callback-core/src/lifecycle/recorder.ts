@@ -12,6 +12,7 @@ import {
   mapLlmAttributes,
   type StreamTiming,
 } from '../mapping/llm.js';
+import { mapExtraAttributes } from '../mapping/metadata.js';
 import { mapRunAttributes, runKindOf, runSpanName, runStartAttributes } from '../mapping/run.js';
 import { truncateText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
@@ -440,11 +441,7 @@ class Recorder implements LlmSpanRecorder {
         sink,
       );
       const extra = outcome?.kind === 'end' ? field(outcome.event, 'attributes') : undefined;
-      if (extra && typeof extra === 'object')
-        sink.group('attributes', () => {
-          for (const name of Object.keys(extra))
-            if (!this.config.redactor.isDroppedKey(name)) sink.set(name, field(extra, name));
-        });
+      sink.group('end attributes', () => mapExtraAttributes(extra, this.config, sink, entry.kind as RunKind));
     }
     span.setAttributes(sink.values);
     if (error) recordError(span, error, this.config, entry);

@@ -6,7 +6,7 @@ import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
 import type { AttributeSink } from './attributes.js';
 import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
-import { mapMetadata } from './metadata.js';
+import { mapExtraAttributes, mapMetadata } from './metadata.js';
 import { genaiProviderName, normalizeFinishReason, shortProviderName } from './provider.js';
 
 /** Chunk timing kept per streamed call: O(1) per chunk. Times are epoch milliseconds. */
@@ -69,6 +69,7 @@ export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, 
   const agentops = config.agentopsKeys;
   sink.group('request', () => mapRequest(start, agentops, config.framework, record.timing.chunkCount > 0, sink));
   sink.group('response', () => mapResponse(result, agentops, sink));
+  sink.group('end attributes', () => mapExtraAttributes(field(result, 'attributes'), config, sink, 'llm'));
   sink.group('usage', () => mapUsage(result, agentops, sink));
   sink.group('timing', () => mapTiming(record, agentops, sink));
   sink.group('metadata', () => mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm'));
@@ -145,8 +146,6 @@ function mapResponse(result: Partial<CallEndEvent> | undefined, agentops: boolea
     if (agentops) sink.set(ATTR.RESPONSE_FINISH_REASON, reasons[0]);
   }
   sink.set(ATTR.WARNINGS, readStringArray(field(result, 'warnings')));
-  const extra = field(result, 'attributes');
-  if (extra && typeof extra === 'object') for (const key of Object.keys(extra)) sink.set(key, field(extra, key));
 }
 
 function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, sink: AttributeSink): void {

@@ -18,7 +18,16 @@ export function mapMetadata(
   if (spanKind === 'llm') sink.set(ATTR.CONVERSATION_ID, readString(field(metadata, 'conversationId')));
   const tags = readStringArray(field(metadata, 'tags'));
   if (tags && config.agentopsKeys) sink.set(ATTR.TAGS, tags);
-  const extra = field(metadata, 'attributes');
+  mapExtraAttributes(field(metadata, 'attributes'), config, sink, spanKind);
+}
+
+/** Caller-supplied attributes: never-exported keys dropped, string values redacted. */
+export function mapExtraAttributes(
+  extra: unknown,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+  spanKind: 'llm' | RunKind,
+): void {
   if (!extra || typeof extra !== 'object') return;
   for (const key of Object.keys(extra)) {
     if (config.redactor.isDroppedKey(key) || isDroppedAttributeKey(key, config)) continue;

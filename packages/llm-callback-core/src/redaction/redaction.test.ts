@@ -230,3 +230,25 @@ describe('safe JSON', () => {
     expect(JSON.parse(json)).toEqual({ nested: {} });
   });
 });
+
+describe('caller-supplied attributes', () => {
+  it('drops never-exported keys and redacts strings in end-event attributes, as in metadata', () => {
+    const recorder = createLlmSpanRecorder();
+    recorder.startCall({ key: 'attrs', model: 'attrs' });
+    recorder.endCall({
+      key: 'attrs',
+      attributes: { 'litellm.api_key': 'plain-key-value', 'app.note': `token ghp_${'x'.repeat(36)}`, 'app.count': 3 },
+    });
+    recorder.startRun({ key: 'run-attrs', kind: 'tool', name: 'attrs' });
+    recorder.endRun({
+      key: 'run-attrs',
+      attributes: { authorization: 'Basic abc', 'app.url': 'https://u:p4ssw0rd@host/x' },
+    });
+    const exported = exportedText();
+    expect(exported).not.toContain('plain-key-value');
+    expect(exported).not.toContain('ghp_');
+    expect(exported).not.toContain('p4ssw0rd');
+    expect(exported).not.toContain('Basic abc');
+    expect(exported).toContain('"app.count":3');
+  });
+});
