@@ -269,6 +269,8 @@ export interface RunEndEvent {
 export interface RunErrorEvent {
   key: string;
   error?: unknown;
+  /** The input, when it is only known at the end; used if the start event had none. */
+  input?: unknown;
   errorInfo?: ErrorInfo;
   endTime?: TimeInput;
 }

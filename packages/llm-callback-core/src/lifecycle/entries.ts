@@ -153,6 +153,12 @@ export function sweep(registry: Registry): void {
   for (const entry of registry.entries.values()) {
     if (entry.ended || !Number.isFinite(entry.ttlMs)) continue;
     const deadline = entry.lastActivityMs + entry.ttlMs;
+    // An entry with open children is not idle (a long agent run whose LLM calls stream): its children expire on
+    // their own when they go quiet, and then it can.
+    if (entry.children !== undefined && entry.children.size > 0) {
+      if (deadline < next) next = Math.max(deadline, now + 1000);
+      continue;
+    }
     if (deadline > now) {
       if (deadline < next) next = deadline;
       continue;

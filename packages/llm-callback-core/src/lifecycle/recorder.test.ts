@@ -433,3 +433,47 @@ describe('adapter conveniences', () => {
     expect(input[0].parts[0]).toEqual({ type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw==' });
   });
 });
+
+describe('long runs', () => {
+  it('a run with open children does not expire; it can once they have ended', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      const ended: string[] = [];
+      const recorder = createLlmSpanRecorder({ inFlight: { ttlMs: 10_000 }, onEntryEnd: (key) => ended.push(key) });
+      recorder.startRun({ key: 'long-agent', kind: 'agent', name: 'long' });
+      const call = recorder.startCall({ key: 'long-llm', parentKey: 'long-agent', model: 'slow' });
+      for (let i = 0; i < 6; i++) {
+        vi.advanceTimersByTime(5_000);
+        call.chunk();
+      }
+      expect(recorder.isOpen('long-agent')).toBe(true);
+      call.end();
+      vi.advanceTimersByTime(12_000);
+      expect(recorder.isOpen('long-agent')).toBe(false);
+      expect(byName('long.agent').attributes['agentops.span.incomplete_reason']).toBe('expired');
+      expect(byName('slow.llm').attributes['agentops.span.incomplete']).toBeUndefined();
+      expect(ended).toEqual(['long-llm', 'long-agent']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reads nested provider error codes and infers retryable from the HTTP status', () => {
+    const recorder = createLlmSpanRecorder();
+    recorder.startCall({ key: 'nested-err', model: 'nested' });
+    recorder.failCall({
+      key: 'nested-err',
+      error: Object.assign(new Error('slow down'), { status: 429, error: { code: 'rate_limit_exceeded' } }),
+    });
+    recorder.startRun({ key: 'run-err', kind: 'chain', name: 'streamed-fail' });
+    recorder.failRun({ key: 'run-err', input: { q: 1 }, error: Object.assign(new Error('bad'), { status: 400 }) });
+    expect(byName('nested.llm').attributes).toMatchObject({
+      'error.code': 'rate_limit_exceeded',
+      'agentops.error.retryable': true,
+    });
+    expect(byName('streamed-fail.task').attributes).toMatchObject({
+      'agentops.error.retryable': false,
+      'agentops.entity.input': '{"q":1}',
+    });
+  });
+});

@@ -51,6 +51,11 @@ export interface RecorderOptions extends CoreOptions {
   instrumentationName?: string;
   /** Instrumentation scope version. @default this package's version */
   instrumentationVersion?: string;
+  /**
+   * Called (guarded) after every entry of this recorder ends, sampled or not, however it ended, so an adapter can
+   * drop its own per-key state at the same moment.
+   */
+  onEntryEnd?: (key: string) => void;
 }
 
 type Outcome =
@@ -162,6 +167,7 @@ class Recorder implements LlmSpanRecorder {
   readonly registry: Registry = getRegistry();
   readonly owner: OwnerStats;
   private readonly tracer: Tracer;
+  private readonly onEntryEnd: ((key: string) => void) | undefined;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -178,6 +184,7 @@ class Recorder implements LlmSpanRecorder {
       maxEntries: config.maxEntries,
     };
     const provider = config.tracerProvider ?? trace.getTracerProvider();
+    this.onEntryEnd = typeof options.onEntryEnd === 'function' ? options.onEntryEnd : undefined;
     this.tracer = provider.getTracer(
       readString(options.instrumentationName) ?? '@agentops/llm-callback-core',
       readString(options.instrumentationVersion) ?? VERSION,
@@ -388,6 +395,13 @@ class Recorder implements LlmSpanRecorder {
     } catch (error) {
       reportFailure('span.end', error);
     }
+    if (this.onEntryEnd) {
+      try {
+        this.onEntryEnd(entry.key);
+      } catch (error) {
+        reportFailure('onEntryEnd hook', error);
+      }
+    }
   }
 
   private mapOnto(span: Span, entry: Entry, outcome: Outcome | undefined, incompleteReason: string | undefined): void {
@@ -423,7 +437,7 @@ class Recorder implements LlmSpanRecorder {
       mapLlmAttributes(record, this.config, sink);
     } else if (entry.kind !== 'session') {
       const output = outcome?.kind === 'end' ? field(outcome.event, 'output') : undefined;
-      const lateInput = outcome?.kind === 'end' ? field(outcome.event, 'input') : undefined;
+      const lateInput = outcome === undefined ? undefined : field(outcome.event, 'input');
       const start = data.start as RunStartEvent;
       mapRunAttributes(
         {

@@ -23,14 +23,20 @@ export function normalizeError(error: unknown, info: ErrorInfo | undefined): Nor
     readCount(field(error, 'status')) ??
     readCount(field(error, 'status_code')) ??
     readCount(field(response, 'status'));
-  const rawCode = field(error, 'code');
+  // Provider SDKs nest the API's own error body: `error.error.code` (OpenAI), `error.error.type` (Anthropic).
+  const nested = field(error, 'error');
+  const rawCode = field(error, 'code') ?? field(nested, 'code') ?? field(nested, 'type');
+  const status = statusCode !== undefined && statusCode >= 100 && statusCode < 600 ? statusCode : undefined;
   return {
     type: readString(field(info, 'type')) ?? errorType(error),
     message: readString(field(info, 'message')) ?? errorMessage(error),
-    statusCode: statusCode !== undefined && statusCode >= 100 && statusCode < 600 ? statusCode : undefined,
+    statusCode: status,
     code: readString(field(info, 'code')) ?? (typeof rawCode === 'string' ? rawCode : undefined),
     stack: readString(field(error, 'stack')),
-    retryable: readBoolean(field(info, 'retryable')) ?? readBoolean(field(error, 'isRetryable')),
+    retryable:
+      readBoolean(field(info, 'retryable')) ??
+      readBoolean(field(error, 'isRetryable')) ??
+      (status === undefined ? undefined : status === 408 || status === 409 || status === 429 || status >= 500),
   };
 }
 
