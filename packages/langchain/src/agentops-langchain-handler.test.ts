@@ -248,7 +248,31 @@ describe('chat models and LLMs', () => {
       { request: [{ 'RunnableSequence.workflow': ['ChatPromptTemplate.task', 'chat.llm', 'StrOutputParser.task'] }] },
     ]);
     expect(only('chat.llm').attributes[ATTR.STREAMING_CHUNK_COUNT]).toBe('streamed'.length);
-    expect(only('RunnableSequence.workflow').attributes[ATTR.ENTITY_OUTPUT]).toBe('streamed');
+    expect(only('chat.llm').attributes[ATTR.REQUEST_STREAM]).toBe(true);
+    expect(only('RunnableSequence.workflow').attributes).toMatchObject({
+      [ATTR.ENTITY_INPUT]: '{"topic":"cats"}',
+      [ATTR.ENTITY_OUTPUT]: 'streamed',
+    });
+    // A streamed step starts with a placeholder input; its real input arrives with the end event.
+    expect(only('StrOutputParser.task').attributes[ATTR.ENTITY_INPUT]).toBe(
+      '{"role":"assistant","content":"streamed"}',
+    );
+  });
+
+  it('records what streamed before a model fails mid-stream', () => {
+    const chunk = (text: string) => ({ chunk: { text, message: new AIMessageChunk({ content: text }) } });
+    handler.handleChatModelStart({ lc: 1, type: 'not_implemented', id: ['x', 'Model'] }, [[]], 'run-fail');
+    handler.handleLLMNewToken('Hel', { prompt: 0, completion: 0 }, 'run-fail', undefined, undefined, chunk('Hel'));
+    handler.handleLLMNewToken('lo', { prompt: 0, completion: 0 }, 'run-fail', undefined, undefined, chunk('lo'));
+    handler.handleLLMError(new Error('connection reset'), 'run-fail');
+    expect(only('chat.llm')).toMatchObject({
+      status: 'ERROR',
+      attributes: {
+        [ATTR.ERROR_MESSAGE]: 'connection reset',
+        [ATTR.STREAMING_CHUNK_COUNT]: 2,
+        'gen_ai.completion.0.content': 'Hello',
+      },
+    });
   });
 
   it('does not count a cache hit or a whole output reported as one token as a stream', async () => {
@@ -279,6 +303,24 @@ describe('chat models and LLMs', () => {
     expect(llm.status).toBe('ERROR');
     expect(llm.attributes[ATTR.ERROR_TYPE]).toBe('Error');
     expect(llm.attributes[ATTR.ERROR_MESSAGE]).toBe('model down');
+  });
+
+  it('marks usage LangChain estimated, and whether a failed call may be retried', () => {
+    const llm = { lc: 1, type: 'not_implemented' as const, id: ['x', 'Legacy'] };
+    handler.handleLLMStart(llm, ['q'], 'estimated');
+    handler.handleLLMEnd(
+      { generations: [[{ text: 'a' }]], llmOutput: { estimatedTokenUsage: { promptTokens: 3, completionTokens: 1 } } },
+      'estimated',
+    );
+    handler.handleLLMStart(llm, ['q'], 'limited');
+    handler.handleLLMError(Object.assign(new Error('slow down'), { lc_error_code: 'MODEL_RATE_LIMIT' }), 'limited');
+    const [estimated, limited] = tracing.spans();
+    expect(estimated?.attributes).toMatchObject({
+      [ATTR.USAGE_INPUT_TOKENS]: 3,
+      [ATTR.USAGE_OUTPUT_TOKENS]: 1,
+      [ATTR.USAGE_ESTIMATED]: true,
+    });
+    expect(limited?.attributes).toMatchObject({ [ATTR.ERROR_CODE]: 'MODEL_RATE_LIMIT', [ATTR.ERROR_RETRYABLE]: true });
   });
 
   it('parents a model with constructor callbacks inside an untraced chain to the active span', async () => {
@@ -384,6 +426,27 @@ describe('agents, tools and retrievers', () => {
     });
   });
 
+  it('keeps a tool that yields values alive and records its result', async () => {
+    // Keep-alive only moves the idle deadline, so it is observed on the (private) recorder.
+    // biome-ignore lint/complexity/useLiteralKeys: bracket access reaches the private member
+    const touch = vi.spyOn(handler['recorder'], 'touch');
+    const progress = tool(
+      async function* ({ steps }: { steps: number }) {
+        for (let step = 1; step <= steps; step++) yield `step ${step}`;
+        return 'finished';
+      },
+      { name: 'progress', description: 'Reports progress', schema: z.object({ steps: z.number() }) },
+    );
+    const result = await inSpan('request', () => progress.invoke({ steps: 2 }, { callbacks: [handler] }));
+    expect(result).toBe('finished');
+    expect(only('progress.tool').attributes).toMatchObject({
+      [ATTR.TOOL_PARAMETERS]: '{"steps":2}',
+      [ATTR.TOOL_RESULT]: 'finished',
+      [ATTR.TOOL_STATUS]: 'succeeded',
+    });
+    expect(touch).toHaveBeenCalledTimes(2);
+  });
+
   it('traces a retriever with its query and documents', async () => {
     const retriever = new FakeRetriever({
       output: [
@@ -475,10 +538,12 @@ describe('abandoned runs', () => {
     }).withConfig({ runName: 'consumer' });
     await inSpan('request', () => consumer.invoke('hi', { callbacks: [handler] }));
     expect(roots().map(shape)).toEqual([{ request: [{ 'consumer.workflow': ['chat.llm'] }] }]);
-    expect(only('chat.llm').attributes).toMatchObject({
-      [ATTR.INCOMPLETE]: true,
-      [ATTR.INCOMPLETE_REASON]: 'parent_ended',
-    });
+    const llm = only('chat.llm');
+    expect(llm.attributes).toMatchObject({ [ATTR.INCOMPLETE]: true, [ATTR.INCOMPLETE_REASON]: 'parent_ended' });
+    // The incomplete span shows what had streamed before the break.
+    const partial = String(llm.attributes['gen_ai.completion.0.content']);
+    expect(partial.length).toBeGreaterThan(0);
+    expect('abcdef'.startsWith(partial)).toBe(true);
     expect(only('consumer.workflow').attributes[ATTR.INCOMPLETE]).toBeUndefined();
   });
 

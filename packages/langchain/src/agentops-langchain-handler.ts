@@ -1,36 +1,38 @@
 import type { CoreOptions, LlmSpanRecorder, RecorderStats } from '@agentops/llm-callback-core';
 import { createLlmSpanRecorder } from '@agentops/llm-callback-core';
+import { field, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { type Context, context, diag } from '@opentelemetry/api';
-import { isContentToken, mapLlmResult } from './map-llm-result.js';
-import {
-  isHiddenRun,
-  mapChainOutput,
-  mapChainStart,
-  mapDocuments,
-  mapErrorInfo,
-  mapLlmStart,
-  mapRetrieverStart,
-  mapToolOutput,
-  mapToolStart,
-} from './map-run.js';
-import { field, path, readNumber, readString } from './read.js';
+import { HiddenRuns } from './hidden-runs.js';
+import { LlmStreams } from './llm-streams.js';
+import { isHiddenRun, mapChainInput, mapChainOutput, mapChainStart } from './map-chain.js';
+import { mapLlmResult } from './map-llm-result.js';
+import { mapLlmStart } from './map-llm-start.js';
+import { mapDocuments, mapRetrieverStart } from './map-retriever.js';
+import { mapErrorInfo, type RunStartFields } from './map-run.js';
+import { mapToolOutput, mapToolStart } from './map-tool.js';
+import { path, readStringOnly } from './read.js';
 import { HANDLER_BRAND, runIdFromConfig } from './tool-context.js';
+import { initTracingOnce } from './tracing-init.js';
 
 /** Options of {@link AgentOpsLangChainHandler}: the core's options (tracer provider, redaction, semconv, TTL, ...). */
-export type AgentOpsLangChainHandlerOptions = CoreOptions;
+export interface AgentOpsLangChainHandlerOptions extends CoreOptions {
+  /**
+   * AgentOps API key. When given (and the handler is not `disabled`), the handler calls `init({ apiKey })` of
+   * `@agentops/tracing` (an optional peer dependency) once per process, in the background, so spans are exported to
+   * AgentOps without other setup. Failures are logged, never thrown. Leave it out when you call `init()` yourself.
+   */
+  apiKey?: string;
+}
 
 /** The recorder's counters plus the handler's own bookkeeping, for tests and health checks. */
 export interface AgentOpsLangChainHandlerStats extends RecorderStats {
-  /** Hidden runs and unconfirmed stream tokens the handler is tracking (0 when idle). */
+  /** Hidden runs and open LLM calls the handler is tracking (0 when idle). */
   handlerEntries: number;
 }
 
 const logger = diag.createComponentLogger({ namespace: '@agentops/langchain' });
-/** Token state of a run that is known to stream (its first token has been forwarded). */
-const STREAMING = -1;
-const MAX_HIDDEN_DEPTH = 64;
 const DEFAULT_TTL_MS = 15 * 60_000;
 
 /**
@@ -53,12 +55,9 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   name = 'agentops_langchain';
   readonly [HANDLER_BRAND] = true;
   private readonly recorder: LlmSpanRecorder;
-  /** Runs tagged `langsmith:hidden` get no span; their children attach to the hidden run's parent. */
-  private readonly hidden = new Map<string, { parent: string | undefined; at: number }>();
-  /** Per streaming run: `STREAMING`, or the time of a first chunk-less token held until a second one confirms a stream. */
-  private readonly tokens = new Map<string, number>();
-
-  private readonly hiddenTtlMs: number;
+  private readonly hidden: HiddenRuns;
+  private readonly streams = new LlmStreams();
+  private readonly isOpen = (key: string): boolean => this.recorder.isOpen(key);
 
   /** @param options where spans go and how content is captured; see {@link AgentOpsLangChainHandlerOptions}. */
   constructor(options: AgentOpsLangChainHandlerOptions = {}) {
@@ -69,10 +68,10 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     } catch (error) {
       logger.warn(`unreadable options ignored: ${String(error)}`);
     }
-    const userEnrich = field(safe, 'enrichSpan');
-    this.hiddenTtlMs = readNumber(path(safe, 'inFlight', 'ttlMs')) ?? DEFAULT_TTL_MS;
+    const { apiKey, enrichSpan: userEnrich, ...core } = safe;
+    this.hidden = new HiddenRuns(readNumber(path(core, 'inFlight', 'ttlMs')) ?? DEFAULT_TTL_MS);
     this.recorder = createLlmSpanRecorder({
-      ...safe,
+      ...core,
       framework: 'langchain',
       // Called for every span that ends (including runs ended by their root or the TTL): drop what we kept for it.
       enrichSpan: (span, event) => {
@@ -80,6 +79,8 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
         if (typeof userEnrich === 'function') userEnrich(span, event);
       },
     });
+    const key = readString(apiKey);
+    if (key && core.disabled !== true) void initTracingOnce(key); // never rejects, never awaited
   }
 
   /** Copies share this handler's state: a copy with a separate run map would lose every parent. */
@@ -97,38 +98,23 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   /** Called for every streamed token, and once on cache hits or by LLMs that report their whole output as a token. */
   override handleLLMNewToken(token: string, _idx: unknown, runId: string, ...rest: unknown[]): void {
-    this.guard('handleLLMNewToken', () => {
-      const key = readString(runId);
-      const chunk = field(rest[2], 'chunk');
-      if (!key || !isContentToken(token, chunk) || !this.recorder.isOpen(key)) return;
-      const now = performance.now();
-      const state = this.tokens.get(key);
-      if (state === undefined && chunk === undefined) {
-        // A lone token without a chunk is a cache hit or a whole output, not a stream: wait for a second one.
-        this.tokens.set(key, now);
-        return;
-      }
-      if (state !== undefined && state !== STREAMING) this.recorder.recordChunk(key, state);
-      this.recorder.recordChunk(key, now);
-      this.tokens.set(key, STREAMING);
-    });
+    this.onRun('handleLLMNewToken', runId, (key) =>
+      this.streams.token(key, token, field(rest[2], 'chunk'), performance.now()),
+    );
   }
 
   override handleLLMEnd(output: unknown, runId: string): void {
-    this.guard('handleLLMEnd', () => {
-      const key = readString(runId);
-      if (!key) return;
-      this.tokens.delete(key);
+    this.onRun('handleLLMEnd', runId, (key) => {
+      this.streams.delete(key);
       this.recorder.endCall({ key, ...mapLlmResult(output) });
     });
   }
 
   override handleLLMError(error: unknown, runId: string): void {
-    this.guard('handleLLMError', () => {
-      const key = readString(runId);
-      if (!key) return;
-      this.tokens.delete(key);
-      this.recorder.failCall({ key, error, errorInfo: mapErrorInfo(error) });
+    this.onRun('handleLLMError', runId, (key) => {
+      const partial = this.streams.snapshot(key);
+      this.streams.delete(key);
+      this.recorder.failCall({ key, error, errorInfo: mapErrorInfo(error), partial });
     });
   }
 
@@ -137,50 +123,46 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
    * the order its type declaration gives, so the rest is read by position here.
    */
   override handleChainStart(chain: Serialized, inputs: unknown, runId: string, ...rest: unknown[]): void {
-    this.guard('handleChainStart', () => {
-      const key = readString(runId);
-      if (!key) return;
+    this.onRun('handleChainStart', runId, (key) => {
+      if (this.hidden.has(key) || this.recorder.isOpen(key)) return; // a duplicate start
       // rest[3] is LangChain's runType (`prompt` / `parser`); every chain step is recorded alike.
       const [parentRunId, tags, metadata, , runName, extra] = rest;
-      if (this.hidden.has(key) || this.recorder.isOpen(key)) return; // a duplicate start
-      if (isHiddenRun(tags)) {
-        this.pruneHidden();
-        this.hidden.set(key, { parent: this.resolveParent(parentRunId), at: Date.now() });
-        return;
-      }
+      if (isHiddenRun(tags)) return this.hidden.add(key, this.resolveParent(parentRunId), this.isOpen);
       const fields = mapChainStart({ serialized: chain, inputs, parentRunId, tags, metadata, runName, extra });
       this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
     });
   }
 
-  override handleChainEnd(outputs: unknown, runId: string): void {
-    this.guard('handleChainEnd', () => {
-      const key = readString(runId);
-      if (key && !this.hidden.delete(key)) this.recorder.endRun({ key, output: mapChainOutput(outputs) });
+  /** A streamed chain reports its real inputs only here (`kwargs.inputs`); the core uses them if the start had none. */
+  override handleChainEnd(outputs: unknown, runId: string, _parent?: unknown, _tags?: unknown, kwargs?: unknown): void {
+    this.onRun('handleChainEnd', runId, (key) => {
+      if (this.hidden.delete(key)) return;
+      const inputs = field(kwargs, 'inputs');
+      const input = inputs === undefined ? undefined : mapChainInput(inputs);
+      this.recorder.endRun({ key, output: mapChainOutput(outputs), input });
     });
   }
 
   override handleChainError(error: unknown, runId: string): void {
-    this.guard('handleChainError', () => {
-      const key = readString(runId);
-      if (key && !this.hidden.delete(key)) this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) });
+    this.onRun('handleChainError', runId, (key) => {
+      if (!this.hidden.delete(key)) this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) });
     });
   }
 
   override handleToolStart(tool: Serialized, input: unknown, runId: string, ...rest: unknown[]): void {
-    this.guard('handleToolStart', () => {
-      const key = readString(runId);
-      if (!key) return;
-      const [parentRunId, tags, metadata, runName, toolCallId] = rest;
-      const fields = mapToolStart({ serialized: tool, input, tags, metadata, runName, toolCallId });
-      this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
-    });
+    const [parentRunId, tags, metadata, runName, toolCallId] = rest;
+    this.startRun('handleToolStart', runId, parentRunId, () =>
+      mapToolStart({ serialized: tool, input, tags, metadata, runName, toolCallId }),
+    );
+  }
+
+  /** Each value an async-generator tool yields: keeps a long-streaming tool from expiring. */
+  override handleToolEvent(_chunk: unknown, runId: string): void {
+    this.onRun('handleToolEvent', runId, (key) => this.recorder.touch(key));
   }
 
   override handleToolEnd(output: unknown, runId: string): void {
-    this.guard('handleToolEnd', () => {
-      const key = readString(runId);
-      if (!key) return;
+    this.onRun('handleToolEnd', runId, (key) => {
       const mapped = mapToolOutput(output);
       if (!mapped.isError) this.recorder.endRun({ key, output: mapped.output });
       else this.recorder.failRun({ key, error: mapped.output, errorInfo: { type: 'ToolError' } });
@@ -188,34 +170,22 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   }
 
   override handleToolError(error: unknown, runId: string): void {
-    this.guard('handleToolError', () => {
-      const key = readString(runId);
-      if (key) this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) });
-    });
+    this.failRun('handleToolError', error, runId);
   }
 
   override handleRetrieverStart(retriever: Serialized, query: unknown, runId: string, ...rest: unknown[]): void {
-    this.guard('handleRetrieverStart', () => {
-      const key = readString(runId);
-      if (!key) return;
-      const [parentRunId, tags, metadata, runName] = rest;
-      const fields = mapRetrieverStart({ serialized: retriever, query, tags, metadata, runName });
-      this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
-    });
+    const [parentRunId, tags, metadata, runName] = rest;
+    this.startRun('handleRetrieverStart', runId, parentRunId, () =>
+      mapRetrieverStart({ serialized: retriever, query, tags, metadata, runName }),
+    );
   }
 
   override handleRetrieverEnd(documents: unknown, runId: string): void {
-    this.guard('handleRetrieverEnd', () => {
-      const key = readString(runId);
-      if (key) this.recorder.endRun({ key, output: mapDocuments(documents) });
-    });
+    this.onRun('handleRetrieverEnd', runId, (key) => this.recorder.endRun({ key, output: mapDocuments(documents) }));
   }
 
   override handleRetrieverError(error: unknown, runId: string): void {
-    this.guard('handleRetrieverError', () => {
-      const key = readString(runId);
-      if (key) this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) });
-    });
+    this.failRun('handleRetrieverError', error, runId);
   }
 
   /**
@@ -250,30 +220,34 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   /** Ends every open run of this handler as incomplete (e.g. before a serverless function returns). */
   endAll(reason = 'handler endAll'): void {
     this.hidden.clear();
-    this.tokens.clear();
+    this.streams.clear();
     this.recorder.endAll(reason);
   }
 
   /** Counters of open, ended and expired runs. */
   stats(): AgentOpsLangChainHandlerStats {
-    return { ...this.recorder.stats(), handlerEntries: this.hidden.size + this.tokens.size };
+    return { ...this.recorder.stats(), handlerEntries: this.hidden.size + this.streams.size };
   }
 
-  private startLlm(
-    operation: 'chat' | 'text_completion',
-    llm: unknown,
-    input: unknown,
-    runId: unknown,
-    rest: unknown[],
-  ) {
-    this.guard(operation === 'chat' ? 'handleChatModelStart' : 'handleLLMStart', () => {
-      const key = readString(runId);
-      if (!key) return;
+  private startLlm(op: 'chat' | 'text_completion', llm: unknown, input: unknown, runId: unknown, rest: unknown[]) {
+    this.onRun(op === 'chat' ? 'handleChatModelStart' : 'handleLLMStart', runId, (key) => {
       const [parentRunId, extraParams, tags, metadata, runName] = rest;
-      this.pruneTokens();
-      const fields = mapLlmStart({ operation, serialized: llm, input, extraParams, tags, metadata, runName });
-      this.recorder.startCall({ ...fields, ...this.parentOf(key, parentRunId) });
+      const fields = mapLlmStart({ operation: op, serialized: llm, input, extraParams, tags, metadata, runName });
+      const start = { ...fields, ...this.parentOf(key, parentRunId) };
+      if (this.recorder.isOpen(key)) return void this.recorder.startCall(start); // a duplicate: the core counts it
+      this.streams.prune(this.isOpen);
+      // The snapshot shows what streamed when the call ends without an end event (`break` out of a stream).
+      const handle = this.recorder.startCall({ ...start, snapshot: this.streams.open(key) });
+      this.streams.attach(key, handle, this.recorder.isOpen(key));
     });
+  }
+
+  private startRun(where: string, runId: unknown, parentRunId: unknown, map: () => RunStartFields): void {
+    this.onRun(where, runId, (key) => this.recorder.startRun({ ...map(), ...this.parentOf(key, parentRunId) }));
+  }
+
+  private failRun(where: string, error: unknown, runId: unknown): void {
+    this.onRun(where, runId, (key) => this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) }));
   }
 
   /**
@@ -286,38 +260,20 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   /** The nearest ancestor that has a span (hidden runs are skipped). */
   private resolveParent(parentRunId: unknown): string | undefined {
-    let parent = readString(parentRunId);
-    for (let depth = 0; parent !== undefined && depth < MAX_HIDDEN_DEPTH; depth++) {
-      const hidden = this.hidden.get(parent);
-      if (!hidden) return parent;
-      parent = hidden.parent;
-    }
-    return parent;
-  }
-
-  /** Drops hidden runs that never ended once their parent is gone (or, for hidden roots, after the core's TTL). */
-  private pruneHidden(): void {
-    if (this.hidden.size === 0) return;
-    const now = Date.now();
-    for (const [key, { parent, at }] of this.hidden) {
-      const parentOpen = parent !== undefined && this.recorder.isOpen(parent);
-      if (!parentOpen && (parent !== undefined || now - at > this.hiddenTtlMs)) this.hidden.delete(key);
-    }
+    return this.hidden.resolve(readStringOnly(parentRunId));
   }
 
   private forget(key: string): void {
-    this.tokens.delete(key);
-    this.pruneHidden();
+    this.streams.delete(key);
+    this.hidden.prune(this.isOpen);
   }
 
-  /** Drops token state of runs the core no longer has open (abandoned streams whose spans were not recorded). */
-  private pruneTokens(): void {
-    for (const key of this.tokens.keys()) if (!this.recorder.isOpen(key)) this.tokens.delete(key);
-  }
-
-  private guard(where: string, fn: () => void): void {
+  /** Runs a callback body for the run id `runId`: nothing without one, and a failure is logged, never thrown. */
+  private onRun(where: string, runId: unknown, fn: (key: string) => void): void {
+    const key = readStringOnly(runId);
+    if (!key) return;
     try {
-      fn();
+      fn(key);
     } catch (error) {
       logger.warn(`${where} failed: ${String(error)}`);
     }

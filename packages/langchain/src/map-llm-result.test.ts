@@ -1,7 +1,6 @@
 import { AIMessage, AIMessageChunk } from '@langchain/core/messages';
 import { describe, expect, it } from 'vitest';
 import {
-  ESTIMATED_USAGE_WARNING,
   finishReasonOf,
   isContentToken,
   mapGeneration,
@@ -37,14 +36,12 @@ describe('mapUsage', () => {
         llmOutput: { tokenUsage: { promptTokens: 1, completionTokens: 1, totalTokens: 2 } },
       },
       {
-        usage: {
-          inputTokens: 100,
-          outputTokens: 20,
-          totalTokens: 120,
-          cacheReadInputTokens: 40,
-          cacheCreationInputTokens: 5,
-          reasoningTokens: 8,
-        },
+        inputTokens: 100,
+        outputTokens: 20,
+        totalTokens: 120,
+        cacheReadInputTokens: 40,
+        cacheCreationInputTokens: 5,
+        reasoningTokens: 8,
       },
     ],
     [
@@ -53,7 +50,7 @@ describe('mapUsage', () => {
         generations: [[{ text: 'x' }]],
         llmOutput: { tokenUsage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 } },
       },
-      { usage: { inputTokens: 3, outputTokens: 4, totalTokens: 7 } },
+      { inputTokens: 3, outputTokens: 4, totalTokens: 7 },
     ],
     [
       'raw llmOutput.usage (OpenAI shape with details)',
@@ -69,7 +66,7 @@ describe('mapUsage', () => {
           },
         },
       },
-      { usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15, cacheReadInputTokens: 6, reasoningTokens: 2 } },
+      { inputTokens: 10, outputTokens: 5, totalTokens: 15, cacheReadInputTokens: 6, reasoningTokens: 2 },
     ],
     [
       'raw llmOutput.usage (Anthropic shape)',
@@ -79,7 +76,7 @@ describe('mapUsage', () => {
           usage: { input_tokens: 9, output_tokens: 1, cache_read_input_tokens: 4, cache_creation_input_tokens: 2 },
         },
       },
-      { usage: { inputTokens: 9, outputTokens: 1, cacheReadInputTokens: 4, cacheCreationInputTokens: 2 } },
+      { inputTokens: 9, outputTokens: 1, cacheReadInputTokens: 4, cacheCreationInputTokens: 2 },
     ],
     [
       'estimated usage is flagged',
@@ -87,7 +84,7 @@ describe('mapUsage', () => {
         generations: [[{ text: 'x' }]],
         llmOutput: { estimatedTokenUsage: { promptTokens: 5, completionTokens: 1, totalTokens: 6 } },
       },
-      { usage: { inputTokens: 5, outputTokens: 1, totalTokens: 6 }, estimated: true },
+      { inputTokens: 5, outputTokens: 1, totalTokens: 6, estimated: true },
     ],
     [
       'cache hit: zeroed usage is still usage',
@@ -100,15 +97,15 @@ describe('mapUsage', () => {
           ],
         ],
       },
-      { usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } },
+      { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
     ],
-    ['no usage anywhere', { generations: [[{ text: 'x' }]], llmOutput: { tokenUsage: {} } }, {}],
+    ['no usage anywhere', { generations: [[{ text: 'x' }]], llmOutput: { tokenUsage: {} } }, undefined],
     [
       'negative and non-numeric counts are dropped',
       { generations: [], llmOutput: { tokenUsage: { promptTokens: -1, completionTokens: 'x', totalTokens: 2 } } },
-      { usage: { totalTokens: 2 } },
+      { totalTokens: 2 },
     ],
-    ['not an object', 'garbage', {}],
+    ['not an object', 'garbage', undefined],
   ])('%s', (_name, output, expected) => {
     expect(mapUsage(output)).toEqual(expected);
   });
@@ -235,13 +232,13 @@ describe('mapLlmResult', () => {
     expect(result.finishReasons).toEqual(['stop', 'length']);
   });
 
-  it('warns when usage is only estimated', () => {
+  it('marks usage that is only LangChain’s estimate as estimated', () => {
     const result = mapLlmResult({
       generations: [[{ text: 'x' }]],
       llmOutput: { estimatedTokenUsage: { totalTokens: 4 } },
     });
-    expect(result.usage).toEqual({ totalTokens: 4 });
-    expect(result.warnings).toEqual([ESTIMATED_USAGE_WARNING]);
+    expect(result.usage).toEqual({ totalTokens: 4, estimated: true });
+    expect(result.warnings).toBeUndefined();
   });
 
   it.each([null, undefined, 42, 'x', { generations: 'nope' }, { generations: [[null, 5]] }])(

@@ -1,16 +1,14 @@
 import type { CallEndEvent, OutputMessage, Usage } from '@agentops/llm-callback-core';
+import { field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { mapMessage, messageData } from './map-messages.js';
-import { compact, field, firstDefined, readArray, readCount, readString, safely } from './read.js';
+import { compact, firstOf, list, safely } from './read.js';
 
 /** What an LLM run's `LLMResult` says, as a core call-end event (without the key). */
 export type LlmResultFields = Omit<CallEndEvent, 'key' | 'endTime'>;
 
-/** Warning recorded when the only usage LangChain has is its own token estimate. */
-export const ESTIMATED_USAGE_WARNING = 'usage estimated by LangChain (llmOutput.estimatedTokenUsage)';
-
 /** All generations of a result, flattened (one list per prompt; a callback run has one prompt). */
 function generationsOf(output: unknown): unknown[] {
-  return readArray(field(output, 'generations')).flatMap((list) => readArray(list));
+  return list(field(output, 'generations')).flatMap((prompt) => list(prompt));
 }
 
 function responseMetadata(generation: unknown): unknown {
@@ -43,43 +41,33 @@ export function usageFromMetadata(usage: unknown): Usage | undefined {
 
 /** `llmOutput.tokenUsage` / `estimatedTokenUsage` (camelCase) or a raw provider `usage` object → core usage. */
 export function usageFromLlmOutput(usage: unknown): Usage | undefined {
-  const details = (key: string, detail: string) => readCount(field(field(usage, key), detail));
   const mapped = compact<Usage>({
-    inputTokens: firstDefined(
-      readCount(field(usage, 'promptTokens')),
-      readCount(field(usage, 'prompt_tokens')),
-      readCount(field(usage, 'input_tokens')),
-    ),
-    outputTokens: firstDefined(
-      readCount(field(usage, 'completionTokens')),
-      readCount(field(usage, 'completion_tokens')),
-      readCount(field(usage, 'output_tokens')),
-    ),
-    totalTokens: firstDefined(readCount(field(usage, 'totalTokens')), readCount(field(usage, 'total_tokens'))),
-    cacheReadInputTokens: firstDefined(
-      details('prompt_tokens_details', 'cached_tokens'),
+    inputTokens: firstOf(usage, readCount, 'promptTokens', 'prompt_tokens', 'input_tokens'),
+    outputTokens: firstOf(usage, readCount, 'completionTokens', 'completion_tokens', 'output_tokens'),
+    totalTokens: firstOf(usage, readCount, 'totalTokens', 'total_tokens'),
+    cacheReadInputTokens:
+      readCount(field(field(usage, 'prompt_tokens_details'), 'cached_tokens')) ??
       readCount(field(usage, 'cache_read_input_tokens')),
-    ),
     cacheCreationInputTokens: readCount(field(usage, 'cache_creation_input_tokens')),
-    reasoningTokens: details('completion_tokens_details', 'reasoning_tokens'),
+    reasoningTokens: readCount(field(field(usage, 'completion_tokens_details'), 'reasoning_tokens')),
   });
   return Object.keys(mapped).length > 0 ? mapped : undefined;
 }
 
 /**
  * Usage by LangChain's precedence: the message's `usage_metadata` → `llmOutput.tokenUsage` → `llmOutput.usage`
- * → `llmOutput.estimatedTokenUsage` (flagged as estimated).
+ * → `llmOutput.estimatedTokenUsage` (marked `estimated`).
  */
-export function mapUsage(output: unknown): { usage?: Usage; estimated?: boolean } {
+export function mapUsage(output: unknown): Usage | undefined {
   for (const generation of generationsOf(output)) {
     const usage = usageFromMetadata(field(messageData(field(generation, 'message')), 'usage_metadata'));
-    if (usage) return { usage };
+    if (usage) return usage;
   }
   const llmOutput = field(output, 'llmOutput');
   const usage = usageFromLlmOutput(field(llmOutput, 'tokenUsage')) ?? usageFromLlmOutput(field(llmOutput, 'usage'));
-  if (usage) return { usage };
+  if (usage) return usage;
   const estimated = usageFromLlmOutput(field(llmOutput, 'estimatedTokenUsage'));
-  return estimated ? { usage: estimated, estimated: true } : {};
+  return estimated ? { ...estimated, estimated: true } : undefined;
 }
 
 /** LangChain makes up `run-<runId>` message ids when the provider gives none; those are not response ids. */
@@ -104,11 +92,9 @@ export function responseModelOf(output: unknown): string | undefined {
   const metadata = responseMetadata(first);
   const llmOutput = field(output, 'llmOutput');
   return (
-    readString(field(metadata, 'model_name')) ??
-    readString(field(metadata, 'model')) ??
+    firstOf(metadata, readString, 'model_name', 'model') ??
     readString(field(field(first, 'generationInfo'), 'model_name')) ??
-    readString(field(llmOutput, 'model_name')) ??
-    readString(field(llmOutput, 'model'))
+    firstOf(llmOutput, readString, 'model_name', 'model')
   );
 }
 
@@ -131,14 +117,12 @@ export function mapLlmResult(output: unknown): LlmResultFields {
     .map((generation) => safely(() => mapGeneration(generation)))
     .filter((message): message is OutputMessage => message !== undefined);
   const finishReasons = outputs.map((message) => message.finishReason).filter((r): r is string => r !== undefined);
-  const usage = safely(() => mapUsage(output)) ?? {};
   return compact<LlmResultFields>({
     outputs: outputs.length > 0 ? outputs : undefined,
     finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
-    usage: usage.usage,
+    usage: safely(() => mapUsage(output)),
     responseId: safely(() => responseIdOf(output)),
     responseModel: safely(() => responseModelOf(output)),
-    warnings: usage.estimated ? [ESTIMATED_USAGE_WARNING] : undefined,
   });
 }
 
@@ -149,5 +133,5 @@ export function mapLlmResult(output: unknown): LlmResultFields {
 export function isContentToken(token: unknown, chunk: unknown): boolean {
   if (typeof token === 'string' && token.length > 0) return true;
   const message = messageData(field(chunk, 'message'));
-  return ['tool_call_chunks', 'tool_calls', 'content'].some((key) => readArray(field(message, key)).length > 0);
+  return ['tool_call_chunks', 'tool_calls', 'content'].some((key) => list(field(message, key)).length > 0);
 }

@@ -1,5 +1,6 @@
 import type { Message, MessagePart, ToolCallPart } from '@agentops/llm-callback-core';
-import { field, isRecord, path, readArray, readString, safely } from './read.js';
+import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { firstOf, isRecord, list, path, safely } from './read.js';
 
 /** LangChain message type (`getType()`) → chat role. `generic` messages carry their own role. */
 const ROLE_BY_TYPE: Record<string, string> = {
@@ -34,7 +35,7 @@ interface MessageView {
  */
 function viewOf(message: unknown): MessageView {
   if (field(message, 'lc') === 1 && field(message, 'type') === 'constructor') {
-    const className = readString(readArray(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
+    const className = readString(list(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
     return { type: className ? TYPE_BY_CLASS[className] : undefined, data: field(message, 'kwargs') };
   }
   for (const method of ['getType', '_getType']) {
@@ -84,27 +85,23 @@ function urlPart(url: string, modality: string, mimeType?: string): MessagePart 
 /** Multimodal blocks in the OpenAI, Anthropic, v0 data-block and v1 standard-block shapes. */
 function mediaPart(type: string, block: unknown): MessagePart | undefined {
   const source = field(block, 'source');
-  const mimeType =
-    readString(field(block, 'mimeType')) ??
-    readString(field(block, 'mime_type')) ??
-    readString(field(source, 'media_type'));
+  const mimeType = firstOf(block, readString, 'mimeType', 'mime_type') ?? readString(field(source, 'media_type'));
   const modality = modalityOf(type, mimeType);
   const url = readString(field(block, 'url')) ?? readString(field(source, 'url'));
   if (url) return urlPart(url, modality, mimeType);
   const data = readString(field(block, 'data')) ?? readString(field(source, 'data'));
   if (data) return { type: 'blob', modality, mimeType, content: data };
   const fileId =
-    readString(field(block, 'fileId')) ??
-    readString(field(block, 'file_id')) ??
+    firstOf(block, readString, 'fileId', 'file_id') ??
     (field(block, 'source_type') === 'id' ? readString(field(block, 'id')) : undefined);
   return fileId ? { type: 'file', modality, mimeType, fileId } : undefined;
 }
 
 function reasoningText(block: unknown): string | undefined {
-  const direct = readString(field(block, 'reasoning')) ?? readString(field(block, 'thinking'));
+  const direct = firstOf(block, readString, 'reasoning', 'thinking');
   if (direct) return direct;
   // OpenAI Responses reasoning items carry a list of summary texts.
-  const summary = readArray(field(block, 'summary'))
+  const summary = list(field(block, 'summary'))
     .map((item) => readString(field(item, 'text')))
     .filter((text): text is string => text !== undefined);
   return summary.length > 0 ? summary.join('\n') : undefined;
@@ -167,7 +164,7 @@ export function mapContentBlock(block: unknown): MessagePart | undefined {
 export function mapContent(content: unknown): MessagePart[] {
   if (typeof content === 'string') return content ? [{ type: 'text', content }] : [];
   const parts: MessagePart[] = [];
-  for (const block of readArray(content)) {
+  for (const block of list(content)) {
     const part = safely(() => mapContentBlock(block));
     if (part) parts.push(part);
   }
@@ -190,9 +187,9 @@ function rawToolCallFrom(call: unknown): ToolCallPart | undefined {
 /** Tool calls of an AI message: parsed ones, then the raw provider ones, plus calls whose arguments did not parse. */
 export function mapToolCalls(message: unknown): ToolCallPart[] {
   const { data } = viewOf(message);
-  let calls = readArray(field(data, 'tool_calls')).map(toolCallFrom);
-  if (calls.length === 0) calls = readArray(path(data, 'additional_kwargs', 'tool_calls')).map(rawToolCallFrom);
-  const invalid = readArray(field(data, 'invalid_tool_calls')).map(toolCallFrom);
+  let calls = list(field(data, 'tool_calls')).map(toolCallFrom);
+  if (calls.length === 0) calls = list(path(data, 'additional_kwargs', 'tool_calls')).map(rawToolCallFrom);
+  const invalid = list(field(data, 'invalid_tool_calls')).map(toolCallFrom);
   return [...calls, ...invalid].filter((call): call is ToolCallPart => call !== undefined);
 }
 
@@ -230,7 +227,7 @@ export function mapMessage(message: unknown): Message | undefined {
 /** The messages of one chat-model call (`handleChatModelStart`'s `messages[0]`). */
 export function mapMessages(messages: unknown): Message[] {
   const out: Message[] = [];
-  for (const message of readArray(messages)) {
+  for (const message of list(messages)) {
     const mapped = safely(() => mapMessage(message));
     if (mapped) out.push(mapped);
   }
@@ -239,7 +236,7 @@ export function mapMessages(messages: unknown): Message[] {
 
 /** The prompts of a text-completion call, each as a user message. */
 export function mapPrompts(prompts: unknown): Message[] {
-  return readArray(prompts)
+  return list(prompts)
     .filter((prompt): prompt is string => typeof prompt === 'string')
     .map((prompt) => ({ role: 'user', parts: prompt ? [{ type: 'text', content: prompt }] : [] }));
 }

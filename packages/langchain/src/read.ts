@@ -1,7 +1,8 @@
 /**
- * Defensive readers for LangChain payloads. Callback arguments are typed by LangChain but may come from another copy
- * of `@langchain/core`, from a custom model, or be malformed; none of these readers throws.
+ * The few defensive helpers `@agentops/llm-callback-core/adapter-kit` does not have yet (proposed for it). None of
+ * them throws.
  */
+import { field, readArray } from '@agentops/llm-callback-core/adapter-kit';
 
 /** A plain object view of anything, for property reads. */
 export type UnknownRecord = Record<string, unknown>;
@@ -11,16 +12,6 @@ export function isRecord(value: unknown): value is UnknownRecord {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Reads `object[key]`; `undefined` when `object` is not an object or the getter throws. */
-export function field(object: unknown, key: PropertyKey): unknown {
-  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
-  try {
-    return (object as Record<PropertyKey, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
 /** Reads a nested path, e.g. `path(x, 'function', 'name')`. */
 export function path(object: unknown, ...keys: string[]): unknown {
   let current = object;
@@ -28,41 +19,12 @@ export function path(object: unknown, ...keys: string[]): unknown {
   return current;
 }
 
-/** A non-empty string, or `undefined`. */
-export function readString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-/** A finite number, or `undefined`. */
-export function readNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** A non-negative integer (a token count), or `undefined`. */
-export function readCount(value: unknown): number | undefined {
-  const n = readNumber(value);
-  return n === undefined || n < 0 ? undefined : Math.round(n);
-}
-
-/** The elements of a real array (a copy), or `[]`. A Proxy that throws reads as empty. */
-export function readArray(value: unknown): unknown[] {
-  try {
-    return Array.isArray(value) ? Array.from(value) : [];
-  } catch {
-    return [];
+/** The first value `read` accepts among `keys` of `object`, e.g. `firstOf(params, readNumber, 'top_p', 'topP')`. */
+export function firstOf<T>(object: unknown, read: (value: unknown) => T | undefined, ...keys: string[]): T | undefined {
+  for (const key of keys) {
+    const value = read(field(object, key));
+    if (value !== undefined) return value;
   }
-}
-
-/** The strings of an array (or a single string as a one-element list), or `undefined` when there are none. */
-export function readStringList(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value ? [value] : undefined;
-  const out = readArray(value).filter((item): item is string => typeof item === 'string' && item.length > 0);
-  return out.length > 0 ? out : undefined;
-}
-
-/** The first value that is not `undefined`. */
-export function firstDefined<T>(...values: (T | undefined)[]): T | undefined {
-  for (const value of values) if (value !== undefined) return value;
   return undefined;
 }
 
@@ -73,6 +35,17 @@ export function safely<T>(read: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The elements of a real array as a copy (`[]` otherwise), so that callers can map it: a hostile Proxy reads as empty. */
+export function list(value: unknown): unknown[] {
+  const array = readArray(value);
+  return array ? (safely(() => Array.from(array)) ?? []) : [];
+}
+
+/** A non-empty string and nothing else (`readString` also turns numbers into strings; run ids are never numbers). */
+export function readStringOnly(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 /** Drops `undefined` properties so events carry only what was read. */

@@ -1,5 +1,6 @@
+import { field } from '@agentops/llm-callback-core/adapter-kit';
 import { diag } from '@opentelemetry/api';
-import { field, readArray, readString } from './read.js';
+import { list, readStringOnly, safely } from './read.js';
 
 const logger = diag.createComponentLogger({ namespace: '@agentops/langchain' });
 
@@ -13,15 +14,16 @@ interface RunContextRunner {
 
 /** The run id a tool or runnable `config` belongs to (`config.callbacks.getParentRunId()`), or a run id string. */
 export function runIdFromConfig(config: unknown): string | undefined {
-  if (typeof config === 'string') return readString(config);
+  if (typeof config === 'string') return readStringOnly(config);
   const callbacks = field(config, 'callbacks');
   const getParentRunId = field(callbacks, 'getParentRunId');
-  return typeof getParentRunId === 'function' ? readString(getParentRunId.call(callbacks)) : undefined;
+  return typeof getParentRunId === 'function' ? readStringOnly(getParentRunId.call(callbacks)) : undefined;
 }
 
 /** True for {@link AgentOpsLangChainHandler} instances from any copy (ESM or CJS) of this package. */
 export function isAgentOpsLangChainHandler(value: unknown): boolean {
-  return field(value, HANDLER_BRAND) === true;
+  if (value === null || typeof value !== 'object') return false;
+  return safely(() => (value as Record<symbol, unknown>)[HANDLER_BRAND]) === true;
 }
 
 /**
@@ -46,9 +48,9 @@ export function runInToolContext<T>(config: unknown, fn: () => T): T {
   try {
     const callbacks = field(config, 'callbacks');
     const candidates = [
-      ...readArray(callbacks),
-      ...readArray(field(callbacks, 'handlers')),
-      ...readArray(field(callbacks, 'inheritableHandlers')),
+      ...list(callbacks),
+      ...list(field(callbacks, 'handlers')),
+      ...list(field(callbacks, 'inheritableHandlers')),
     ];
     handler = candidates.find(isAgentOpsLangChainHandler) as RunContextRunner | undefined;
   } catch (error) {
