@@ -386,7 +386,7 @@ class Recorder implements LlmSpanRecorder {
     if (!closeEntry(this.registry, entry, incompleteReason ?? 'parent_ended', endMs)) return;
     const span = entry.span;
     try {
-      if (entry.recording) this.mapOnto(span, entry, outcome, incompleteReason);
+      if (entry.recording) this.mapOnto(span, entry, outcome, incompleteReason, endMs);
     } catch (error) {
       reportFailure('mapping', error);
     }
@@ -404,7 +404,13 @@ class Recorder implements LlmSpanRecorder {
     }
   }
 
-  private mapOnto(span: Span, entry: Entry, outcome: Outcome | undefined, incompleteReason: string | undefined): void {
+  private mapOnto(
+    span: Span,
+    entry: Entry,
+    outcome: Outcome | undefined,
+    incompleteReason: string | undefined,
+    endMs: number,
+  ): void {
     const data = entry.state as EntryData;
     const sink = new AttributeSink();
     const error =
@@ -458,7 +464,7 @@ class Recorder implements LlmSpanRecorder {
       sink.group('end attributes', () => mapExtraAttributes(extra, this.config, sink, entry.kind as RunKind));
     }
     span.setAttributes(sink.values);
-    if (error) recordError(span, error, this.config, entry);
+    if (error) recordError(span, error, this.config, entry, endMs);
     const enrich = this.config.enrichSpan;
     if (enrich) {
       const name: SpanEventName =
@@ -487,14 +493,15 @@ function snapshotOf(start: unknown): Partial<CallEndEvent> | undefined {
   }
 }
 
-function recordError(span: Span, error: NormalizedError, config: ResolvedConfig, entry: Entry): void {
+function recordError(span: Span, error: NormalizedError, config: ResolvedConfig, entry: Entry, endMs: number): void {
   const context = {
     attribute: 'exception.message',
     spanKind: entry.kind === 'session' ? ('chain' as const) : entry.kind,
   };
   const message = truncateText(config.redactor.redactText(error.message, context), 4096);
   const stack = error.stack ? truncateText(config.redactor.redactText(error.stack, context), 8192) : undefined;
-  span.recordException({ name: error.type, message, ...(stack ? { stack } : {}) });
+  // Stamped with the end time: events ingested after the fact must not fall after their span's end.
+  span.recordException({ name: error.type, message, ...(stack ? { stack } : {}) }, Math.max(endMs, entry.startMs));
   span.setStatus({ code: SpanStatusCode.ERROR, message: message ? `${error.type}: ${message}` : error.type });
 }
 
