@@ -71,7 +71,10 @@ for (const project of projects) {
       const workspaceTarget = byPackageName.get(target);
       if (workspaceTarget) {
         const targetScope = workspaceTarget.tags.find((tag) => tag.startsWith('scope:'));
-        if (specifier !== target) errors.push(`${where}: deep import into ${target}: ${specifier}`);
+        const subpath = `.${specifier.slice(target.length)}`;
+        if (specifier !== target && !Object.hasOwn(workspaceTarget.pkg.exports ?? {}, subpath)) {
+          errors.push(`${where}: deep import into ${target}: ${specifier} (not in its exports map)`);
+        }
         const allowed =
           scope === 'scope:core' ? [] : scope === 'scope:adapter' ? ['scope:core', 'scope:export'] : ['scope:core'];
         if (!allowed.includes(targetScope))

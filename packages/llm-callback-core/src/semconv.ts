@@ -116,6 +116,20 @@ export const ATTR = {
   TOOL_STATUS: 'tool.status',
   AGENT_NAME: 'agent.name',
 
+  // Vercel AI SDK runs and steps (AgentOpsTelemetry); performance figures the SDK reports, in seconds
+  AI_SDK_FUNCTION_ID: 'agentops.ai_sdk.function_id',
+  AI_SDK_OPERATION: 'agentops.ai_sdk.operation',
+  AI_SDK_RUNTIME_CONTEXT: 'agentops.ai_sdk.runtime_context.{key}',
+  STEP_NUMBER: 'agentops.step.number',
+  STEP_FINISH_REASON: 'agentops.step.finish_reason',
+  PERFORMANCE_RESPONSE_TIME: 'agentops.performance.response_time',
+  PERFORMANCE_TIME_TO_FIRST_OUTPUT: 'agentops.performance.time_to_first_output',
+  PERFORMANCE_OUTPUT_TOKENS_PER_SECOND: 'agentops.performance.output_tokens_per_second',
+  PERFORMANCE_INPUT_TOKENS_PER_SECOND: 'agentops.performance.input_tokens_per_second',
+  PERFORMANCE_EFFECTIVE_OUTPUT_TOKENS_PER_SECOND: 'agentops.performance.effective_output_tokens_per_second',
+  PERFORMANCE_EFFECTIVE_TOTAL_TOKENS_PER_SECOND: 'agentops.performance.effective_total_tokens_per_second',
+  PERFORMANCE_CHUNK_GAP: 'agentops.performance.chunk_gap.{stat}',
+
   // LiteLLM
   LITELLM_CALL_ID: 'litellm.call_id',
   LITELLM_TRACE_ID: 'litellm.trace_id',

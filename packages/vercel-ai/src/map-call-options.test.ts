@@ -15,7 +15,7 @@ describe('mapCallOptions', () => {
       presencePenalty: 0.1,
       frequencyPenalty: 0.3,
       seed: 7,
-      stopSequences: ['END', 5],
+      stopSequences: ['END', 5, {}],
       responseFormat: { type: 'json', schema: weatherSchema },
       toolChoice: { type: 'tool', toolName: 'weather' },
       tools: [
@@ -36,7 +36,7 @@ describe('mapCallOptions', () => {
         presencePenalty: 0.1,
         frequencyPenalty: 0.3,
         seed: 7,
-        stopSequences: ['END'],
+        stopSequences: ['END', '5'], // numbers read as text, like every string field (the core's readString)
         responseFormat: 'json',
         toolChoice: 'weather',
       },
@@ -64,7 +64,7 @@ describe('mapCallOptions', () => {
         role: 'user',
         parts: [
           { type: 'text', content: 'What is in this image?' },
-          { type: 'blob', modality: 'image', mimeType: 'image/png', content: 'AQID' },
+          { type: 'blob', modality: 'image', mimeType: 'image/png', content: new Uint8Array([1, 2, 3]) },
         ],
       },
       {
@@ -132,7 +132,7 @@ describe('mapCallOptions', () => {
       },
     );
     expect(mapCallOptions(hostile)).toEqual({ params: {} });
-    expect(mapCallOptions({ prompt: [null, { role: 3 }, { role: 'user', content: hostile }] }).messages).toEqual([
+    expect(mapCallOptions({ prompt: [null, { role: true }, { role: 'user', content: hostile }] }).messages).toEqual([
       { role: 'user', parts: [] },
     ]);
     expect(mapTools('x')).toBeUndefined();
@@ -170,8 +170,8 @@ describe('readCallMetadata', () => {
       readCallMetadata({
         sessionId: 's',
         conversationId: 'c',
-        userId: 5,
-        tags: ['x', 1],
+        userId: {},
+        tags: ['x', false, 1],
         attributes: {
           plan: 'pro',
           n: 2,
@@ -185,7 +185,7 @@ describe('readCallMetadata', () => {
     ).toEqual({
       sessionId: 's',
       conversationId: 'c',
-      tags: ['x'],
+      tags: ['x', '1'],
       attributes: { plan: 'pro', n: 2, ok: true, list: ['a', 'b'] },
     });
     expect(readCallMetadata('nope')).toBeUndefined();

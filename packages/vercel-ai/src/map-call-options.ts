@@ -1,6 +1,14 @@
 import type { CallMetadata, Message, MessagePart, RequestParams, ToolDefinition } from '@agentops/llm-callback-core';
+import {
+  field,
+  readArray,
+  readNumber,
+  readString,
+  readStringArray,
+  safeIndex,
+} from '@agentops/llm-callback-core/adapter-kit';
 import type { AttributeValue } from '@opentelemetry/api';
-import { at, field, mapFileData, readArray, readName, readNumber, readRecord, readString } from './normalize.js';
+import { mapFileData, readRecord, readText } from './normalize.js';
 
 /** The `providerOptions` namespace this middleware reads per-call metadata from (and removes before the provider). */
 export const PROVIDER_OPTIONS_KEY = 'agentops';
@@ -26,8 +34,8 @@ export function mapCallOptions(options: unknown): MappedCallOptions {
   assign(params, 'presencePenalty', number('presencePenalty'));
   assign(params, 'frequencyPenalty', number('frequencyPenalty'));
   assign(params, 'seed', number('seed'));
-  assign(params, 'stopSequences', readStrings(field(options, 'stopSequences')));
-  assign(params, 'responseFormat', readName(field(field(options, 'responseFormat'), 'type')));
+  assign(params, 'stopSequences', readStringArray(field(options, 'stopSequences')));
+  assign(params, 'responseFormat', readString(field(field(options, 'responseFormat'), 'type')));
   assign(params, 'toolChoice', mapToolChoice(field(options, 'toolChoice')));
   const mapped: MappedCallOptions = { params };
   assign(mapped, 'tools', mapTools(field(options, 'tools')));
@@ -39,21 +47,10 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
   if (value !== undefined) target[key] = value;
 }
 
-function readStrings(value: unknown): string[] | undefined {
-  const list = readArray(value);
-  if (!list) return undefined;
-  const out: string[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const item = at(list, i);
-    if (typeof item === 'string') out.push(item);
-  }
-  return out.length > 0 ? out : undefined;
-}
-
 /** `{type: 'auto' | 'none' | 'required'}` → the type; `{type: 'tool', toolName}` → the tool's name. */
 function mapToolChoice(choice: unknown): string | undefined {
-  const type = readName(field(choice, 'type'));
-  return type === 'tool' ? (readName(field(choice, 'toolName')) ?? type) : type;
+  const type = readString(field(choice, 'type'));
+  return type === 'tool' ? (readString(field(choice, 'toolName')) ?? type) : type;
 }
 
 /** Function tools keep their JSON schema; provider tools (`provider` in V3/V4, `provider-defined` in V2) their id. */
@@ -62,17 +59,17 @@ export function mapTools(value: unknown): ToolDefinition[] | undefined {
   if (!list || list.length === 0) return undefined;
   const tools: ToolDefinition[] = [];
   for (let i = 0; i < list.length; i++) {
-    const tool = at(list, i);
-    const name = readName(field(tool, 'name'));
+    const tool = safeIndex(list, i);
+    const name = readString(field(tool, 'name'));
     if (name === undefined) continue;
-    const type = readName(field(tool, 'type'));
+    const type = readString(field(tool, 'type'));
     if (type === 'function' || type === undefined) {
       const definition: ToolDefinition = { name, type: 'function' };
-      assign(definition, 'description', readName(field(tool, 'description')));
+      assign(definition, 'description', readString(field(tool, 'description')));
       assign(definition, 'parameters', field(tool, 'inputSchema'));
       tools.push(definition);
     } else {
-      const definition: ToolDefinition = { name, type: readName(field(tool, 'id')) ?? type };
+      const definition: ToolDefinition = { name, type: readString(field(tool, 'id')) ?? type };
       assign(definition, 'parameters', field(tool, 'args'));
       tools.push(definition);
     }
@@ -80,17 +77,21 @@ export function mapTools(value: unknown): ToolDefinition[] | undefined {
   return tools.length > 0 ? tools : undefined;
 }
 
-/** The prompt (`system` / `user` / `assistant` / `tool` messages) with typed parts. */
+/**
+ * The prompt (`system` / `user` / `assistant` / `tool` messages) with typed parts: a provider prompt
+ * (`LanguageModelV2/V3/V4Prompt`), or the SDK's `ModelMessage`s, which have the same shape plus string content and
+ * image parts.
+ */
 export function mapPrompt(value: unknown): Message[] | undefined {
   const list = readArray(value);
   if (!list) return undefined;
   const messages: Message[] = [];
   for (let i = 0; i < list.length; i++) {
-    const message = at(list, i);
-    const role = readName(field(message, 'role'));
+    const message = safeIndex(list, i);
+    const role = readString(field(message, 'role'));
     if (role === undefined) continue;
     const content = field(message, 'content');
-    const text = readString(content);
+    const text = readText(content);
     messages.push({ role, parts: text === undefined ? mapParts(content) : [{ type: 'text', content: text }] });
   }
   return messages;
@@ -101,7 +102,7 @@ function mapParts(value: unknown): MessagePart[] {
   if (!list) return [];
   const parts: MessagePart[] = [];
   for (let i = 0; i < list.length; i++) {
-    const part = mapPromptPart(at(list, i));
+    const part = mapPromptPart(safeIndex(list, i));
     if (part !== undefined) parts.push(part);
   }
   return parts;
@@ -111,23 +112,26 @@ function mapPromptPart(part: unknown): MessagePart | undefined {
   switch (field(part, 'type')) {
     case 'text':
     case 'reasoning': {
-      const text = readString(field(part, 'text'));
+      const text = readText(field(part, 'text'));
       return text === undefined ? undefined : { type: field(part, 'type') as 'text' | 'reasoning', content: text };
     }
     case 'file':
     case 'reasoning-file':
-      return mapFileData(field(part, 'data'), readName(field(part, 'mediaType')));
+      return mapFileData(field(part, 'data'), readString(field(part, 'mediaType')));
+    case 'image':
+      // The SDK's own `ModelMessage`s (what AgentOpsTelemetry sees) keep images apart from files.
+      return mapFileData(field(part, 'image'), readString(field(part, 'mediaType')) ?? 'image');
     case 'tool-call': {
-      const id = readName(field(part, 'toolCallId'));
+      const id = readString(field(part, 'toolCallId'));
       return {
         type: 'tool_call',
-        name: readName(field(part, 'toolName')) ?? 'unknown',
+        name: readString(field(part, 'toolName')) ?? 'unknown',
         arguments: field(part, 'input'),
         ...(id !== undefined && { id }),
       };
     }
     case 'tool-result': {
-      const id = readName(field(part, 'toolCallId'));
+      const id = readString(field(part, 'toolCallId'));
       // V2+ prompt tool results carry `output`; provider-executed results in assistant content may carry `result`.
       const output = field(part, 'output');
       return {
@@ -147,7 +151,7 @@ function mapPromptPart(part: unknown): MessagePart | undefined {
  * tool returned. Binary items in `content` become `{type, mediaType}` so no file bytes reach a span.
  */
 export function mapToolOutput(output: unknown): unknown {
-  const type = readName(field(output, 'type'));
+  const type = readString(field(output, 'type'));
   switch (type) {
     case 'text':
     case 'json':
@@ -155,7 +159,7 @@ export function mapToolOutput(output: unknown): unknown {
     case 'error-json':
       return field(output, 'value');
     case 'execution-denied': {
-      const reason = readName(field(output, 'reason'));
+      const reason = readString(field(output, 'reason'));
       return { type, ...(reason !== undefined && { reason }) };
     }
     case 'content': {
@@ -163,11 +167,11 @@ export function mapToolOutput(output: unknown): unknown {
       if (!list) return undefined;
       const items: unknown[] = [];
       for (let i = 0; i < list.length; i++) {
-        const item = at(list, i);
-        const itemType = readName(field(item, 'type'));
+        const item = safeIndex(list, i);
+        const itemType = readString(field(item, 'type'));
         if (itemType === undefined) continue;
-        const text = readString(field(item, 'text'));
-        const mediaType = readName(field(item, 'mediaType'));
+        const text = readText(field(item, 'text'));
+        const mediaType = readString(field(item, 'mediaType'));
         items.push(
           itemType === 'text' && text !== undefined
             ? { type: 'text', text }
@@ -237,10 +241,10 @@ export function extractCallOptions<P>(params: P): ExtractedCallOptions<P> {
 /** Reads the metadata fields of `providerOptions.agentops`; wrong types are dropped. */
 export function readCallMetadata(value: unknown): CallMetadata | undefined {
   const metadata: CallMetadata = {};
-  assign(metadata, 'sessionId', readName(field(value, 'sessionId')));
-  assign(metadata, 'conversationId', readName(field(value, 'conversationId')));
-  assign(metadata, 'userId', readName(field(value, 'userId')));
-  assign(metadata, 'tags', readStrings(field(value, 'tags')));
+  assign(metadata, 'sessionId', readString(field(value, 'sessionId')));
+  assign(metadata, 'conversationId', readString(field(value, 'conversationId')));
+  assign(metadata, 'userId', readString(field(value, 'userId')));
+  assign(metadata, 'tags', readStringArray(field(value, 'tags')));
   const attributes = readRecord(field(value, 'attributes'));
   if (attributes !== undefined) {
     const kept: Record<string, AttributeValue> = {};
@@ -256,7 +260,8 @@ export function readCallMetadata(value: unknown): CallMetadata | undefined {
   return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
 
-function isAttributeValue(value: unknown): value is AttributeValue {
+/** A value OpenTelemetry takes as an attribute: a string, finite number, boolean, or an array of one of them. */
+export function isAttributeValue(value: unknown): value is AttributeValue {
   const type = typeof value;
   if (type === 'string' || type === 'boolean') return true;
   if (type === 'number') return Number.isFinite(value);

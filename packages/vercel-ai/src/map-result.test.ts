@@ -88,7 +88,7 @@ describe('mapServer', () => {
 });
 
 describe('mapError', () => {
-  it('reads status, retryability and the provider code of an APICallError, never its bodies', () => {
+  it('reads status and the provider code of an APICallError, never its bodies', () => {
     const error = new APICallError({
       message: 'Rate limit reached',
       url: 'https://api.openai.com/v1/chat/completions',
@@ -99,7 +99,8 @@ describe('mapError', () => {
       data: { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } },
     });
     const info = mapError(error);
-    expect(info).toEqual({ type: 'AI_APICallError', statusCode: 429, retryable: true, code: 'rate_limit_exceeded' });
+    // `isRetryable` is the core's to read (ErrorInfo.retryable); the adapter adds only what the core cannot know.
+    expect(info).toEqual({ type: 'AI_APICallError', statusCode: 429, code: 'rate_limit_exceeded' });
     expect(JSON.stringify(info)).not.toContain('secret');
   });
 

@@ -1,16 +1,6 @@
 import type { CallEndEvent, ErrorInfo, MessagePart, OutputMessage } from '@agentops/llm-callback-core';
-import {
-  at,
-  field,
-  formatWarnings,
-  mapFileData,
-  normalizeFinishReason,
-  normalizeUsage,
-  readArray,
-  readName,
-  readNumber,
-  readString,
-} from './normalize.js';
+import { field, readArray, readNumber, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
+import { formatWarnings, mapFileData, normalizeFinishReason, normalizeUsage, readText } from './normalize.js';
 
 /** What a call's end event needs besides its key. */
 export type MappedEnd = Omit<CallEndEvent, 'key'>;
@@ -24,25 +14,25 @@ export function mapContentPart(part: unknown): MessagePart | undefined {
   switch (field(part, 'type')) {
     case 'text':
     case 'reasoning': {
-      const text = readString(field(part, 'text'));
+      const text = readText(field(part, 'text'));
       return text === undefined ? undefined : { type: field(part, 'type') as 'text' | 'reasoning', content: text };
     }
     case 'tool-call': {
-      const id = readName(field(part, 'toolCallId'));
+      const id = readString(field(part, 'toolCallId'));
       return {
         type: 'tool_call',
-        name: readName(field(part, 'toolName')) ?? 'unknown',
+        name: readString(field(part, 'toolName')) ?? 'unknown',
         arguments: field(part, 'input'),
         ...(id !== undefined && { id }),
       };
     }
     case 'tool-result': {
-      const id = readName(field(part, 'toolCallId'));
+      const id = readString(field(part, 'toolCallId'));
       return { type: 'tool_call_response', response: field(part, 'result'), ...(id !== undefined && { id }) };
     }
     case 'file':
     case 'reasoning-file':
-      return mapFileData(field(part, 'data'), readName(field(part, 'mediaType')));
+      return mapFileData(field(part, 'data'), readString(field(part, 'mediaType')));
     default:
       return undefined;
   }
@@ -56,9 +46,9 @@ export function outputMessages(parts: MessagePart[], finishReason: string | unde
 
 /** Response metadata shared by generate results (`response`) and stream parts (`response-metadata`). */
 export function mapResponseMetadata(response: unknown, target: MappedEnd): void {
-  const id = readName(field(response, 'id'));
+  const id = readString(field(response, 'id'));
   if (id !== undefined) target.responseId = id;
-  const model = readName(field(response, 'modelId'));
+  const model = readString(field(response, 'modelId'));
   if (model !== undefined) target.responseModel = model;
   const timestamp = field(response, 'timestamp');
   if (timestamp instanceof Date && Number.isFinite(timestamp.getTime())) target.responseCreated = timestamp;
@@ -83,7 +73,7 @@ export function mapGenerateResult(result: unknown): MappedEnd {
   const content = readArray(field(result, 'content'));
   if (content) {
     for (let i = 0; i < content.length; i++) {
-      const part = mapContentPart(at(content, i));
+      const part = mapContentPart(safeIndex(content, i));
       if (part !== undefined) parts.push(part);
     }
   }
@@ -98,7 +88,7 @@ export function mapGenerateResult(result: unknown): MappedEnd {
 
 /** Host and port of the endpoint the provider called (`request.url`, V4 results only). */
 export function mapServer(request: unknown): { address: string; port?: number } | undefined {
-  const url = readName(field(request, 'url'));
+  const url = readString(field(request, 'url'));
   if (url === undefined) return undefined;
   try {
     const parsed = new URL(url);
@@ -110,21 +100,18 @@ export function mapServer(request: unknown): { address: string; port?: number } 
 }
 
 /**
- * What a thrown error says, beyond what the core reads itself. `APICallError` (and `RetryError`'s last error) carry
- * `statusCode`, `isRetryable` and the provider's parsed error body in `data` (`{error: {code, type}}` for OpenAI).
- * `requestBodyValues` and `responseBody` are never read: they hold the prompt.
+ * What a thrown error says, beyond what the core reads itself (`name`, `message`, `statusCode`, `isRetryable`):
+ * `APICallError` carries the provider's parsed error body in `data` (`{error: {code, type}}` for OpenAI), and its
+ * `name` (`AI_APICallError`) is the type. `requestBodyValues` and `responseBody` are never read: they hold the prompt.
  */
-export function mapError(error: unknown): ErrorInfo & { retryable?: boolean } {
-  const info: ErrorInfo & { retryable?: boolean } = {};
-  const type = readName(field(error, 'name'));
+export function mapError(error: unknown): ErrorInfo {
+  const info: ErrorInfo = {};
+  const type = readString(field(error, 'name'));
   if (type !== undefined) info.type = type;
   const statusCode = readNumber(field(error, 'statusCode'));
   if (statusCode !== undefined) info.statusCode = statusCode;
-  const retryable = field(error, 'isRetryable');
-  if (typeof retryable === 'boolean') info.retryable = retryable;
   const data = field(error, 'data');
-  const code = field(field(data, 'error'), 'code') ?? field(data, 'code');
-  if (typeof code === 'string' && code.length > 0) info.code = code;
-  else if (typeof code === 'number' && Number.isFinite(code)) info.code = String(code);
+  const code = readString(field(field(data, 'error'), 'code') ?? field(data, 'code'));
+  if (code !== undefined) info.code = code;
   return info;
 }

@@ -1,6 +1,7 @@
 import type { MessagePart } from '@agentops/llm-callback-core';
+import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { type MappedEnd, mapContentPart, mapFinish, mapResponseMetadata, outputMessages } from './map-result.js';
-import { field, formatWarnings, readName, readString } from './normalize.js';
+import { formatWarnings, readText } from './normalize.js';
 
 /** Characters of streamed text kept for the span; the rest is counted, not stored, so a runaway stream stays bounded. */
 export const MAX_STREAMED_CHARS = 1_048_576;
@@ -52,8 +53,8 @@ export class StreamAccumulator {
         this.append(this.reasonings, 'reasoning', part);
         return true;
       case 'tool-input-start': {
-        const id = readName(field(part, 'id')) ?? '';
-        const block: Block = { kind: 'tool-input', chunks: [], id, toolName: readName(field(part, 'toolName')) };
+        const id = readString(field(part, 'id')) ?? '';
+        const block: Block = { kind: 'tool-input', chunks: [], id, toolName: readString(field(part, 'toolName')) };
         this.toolInputs.set(id, block);
         this.blocks.push(block);
         return true;
@@ -63,7 +64,7 @@ export class StreamAccumulator {
         return true;
       case 'tool-call': {
         const mapped = mapContentPart(part);
-        const block = this.toolInputs.get(readName(field(part, 'toolCallId')) ?? '');
+        const block = this.toolInputs.get(readString(field(part, 'toolCallId')) ?? '');
         // The complete call replaces the input streamed for it, in the same place.
         if (block !== undefined && mapped !== undefined) {
           block.kind = 'part';
@@ -108,9 +109,9 @@ export class StreamAccumulator {
   }
 
   private append(map: Map<string, Block>, kind: Block['kind'], part: unknown): void {
-    const delta = readString(field(part, 'delta'));
+    const delta = readText(field(part, 'delta'));
     if (delta === undefined || delta.length === 0) return;
-    const id = readName(field(part, 'id')) ?? '';
+    const id = readString(field(part, 'id')) ?? '';
     let block = map.get(id);
     if (block === undefined) {
       // A delta without its start part: keep it rather than lose the text.

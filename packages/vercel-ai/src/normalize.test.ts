@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { v2Generate, v3Generate, v4Generate } from './__fixtures__/model-results.js';
 import {
-  bytesToBase64,
   formatWarning,
   formatWarnings,
-  MAX_ENCODED_BYTES,
   mapFileData,
   modalityOf,
   normalizeFinishReason,
@@ -24,7 +22,7 @@ describe('normalizeFinishReason', () => {
 
   it('returns nothing for unreadable values', () => {
     expect(normalizeFinishReason(undefined)).toEqual({});
-    expect(normalizeFinishReason({ unified: 3 })).toEqual({});
+    expect(normalizeFinishReason({ unified: true })).toEqual({});
   });
 });
 
@@ -88,7 +86,7 @@ describe('mapFileData', () => {
       type: 'blob',
       modality: 'image',
       mimeType: 'image/png',
-      content: 'aGk=',
+      content: new Uint8Array([104, 105]),
     });
     expect(mapFileData('aGk=', 'audio/wav')).toEqual({
       type: 'blob',
@@ -123,13 +121,31 @@ describe('mapFileData', () => {
     expect(mapFileData({ type: 'text', text: 'inline' }, 'text/plain')).toEqual({ type: 'text', content: 'inline' });
   });
 
-  it('does not encode large byte arrays', () => {
-    expect(mapFileData(new Uint8Array(MAX_ENCODED_BYTES + 1), 'image/png')).toEqual({
+  it('hands bytes to the core unencoded: the core encodes them only if content is recorded', () => {
+    const big = new Uint8Array(1_000_000);
+    expect(mapFileData(big, 'image/png')).toMatchObject({ type: 'blob', content: big });
+    expect(mapFileData(new Uint8Array([1, 2]).buffer, 'audio/wav')).toEqual({
       type: 'blob',
-      modality: 'image',
-      mimeType: 'image/png',
-      content: `[binary ${MAX_ENCODED_BYTES + 1} bytes]`,
+      modality: 'audio',
+      mimeType: 'audio/wav',
+      content: new Uint8Array([1, 2]),
     });
+    expect(mapFileData({ type: 'data', data: big }, 'image')).toMatchObject({ type: 'blob', content: big });
+  });
+
+  it('reads bare provider references (ModelMessage file and image parts)', () => {
+    expect(mapFileData({ openai: 'file-9' }, 'application/pdf')).toEqual({
+      type: 'file',
+      modality: 'application',
+      mimeType: 'application/pdf',
+      fileId: 'file-9',
+    });
+  });
+
+  it('does not follow nested tagged data', () => {
+    const loop: Record<string, unknown> = { type: 'data' };
+    loop.data = loop;
+    expect(mapFileData(loop, 'image/png')).toBeUndefined();
   });
 
   it('drops what it cannot read', () => {
@@ -143,10 +159,5 @@ describe('helpers', () => {
     expect(modalityOf('image/jpeg')).toBe('image');
     expect(modalityOf('audio')).toBe('audio');
     expect(modalityOf(undefined)).toBe('file');
-  });
-
-  it('bytesToBase64 matches Buffer for large inputs', () => {
-    const bytes = new Uint8Array(100_000).map((_, i) => i % 251);
-    expect(bytesToBase64(bytes)).toBe(Buffer.from(bytes).toString('base64'));
   });
 });

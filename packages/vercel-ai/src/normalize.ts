@@ -1,52 +1,15 @@
 import type { MessagePart, Usage } from '@agentops/llm-callback-core';
+import { field, readArray, readCount, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
 
 /*
- * Run-time normalization of the AI SDK's three provider spec versions: V2 (ai@5), V3 (ai@6) and V4 (ai@7).
- * Everything here reads untyped values defensively and never throws: a getter that throws or a wrong type reads as
- * `undefined`, so one bad field costs one attribute.
+ * Run-time normalization of the AI SDK's three provider spec versions: V2 (ai@5), V3 (ai@6) and V4 (ai@7), on top of
+ * the core's defensive readers (`@agentops/llm-callback-core/adapter-kit`). Nothing here throws: a getter that throws
+ * or a wrong type reads as `undefined`, so one bad field costs one attribute.
  */
 
-/** Reads `object[key]`, or `undefined` when that throws or `object` is not an object. */
-export function field(object: unknown, key: string): unknown {
-  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
-  try {
-    return (object as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-/** A string (empty strings included), or `undefined`. */
-export function readString(value: unknown): string | undefined {
+/** Text content as given (empty strings included), or `undefined`; the core's `readString` drops empty strings. */
+export function readText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-/** A non-empty string, or `undefined`. */
-export function readName(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-/** A finite number, or `undefined` (the AI SDK reports missing counts as `undefined`, some providers as `NaN`). */
-export function readNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-/** A real array, or `undefined`; `Array.isArray` itself throws on a revoked Proxy. */
-export function readArray(value: unknown): readonly unknown[] | undefined {
-  try {
-    return Array.isArray(value) ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The element at `index`, or `undefined` when reading it throws. */
-export function at(array: readonly unknown[], index: number): unknown {
-  try {
-    return array[index];
-  } catch {
-    return undefined;
-  }
 }
 
 /** A plain record (not an array), or `undefined`. */
@@ -66,8 +29,8 @@ export interface NormalizedFinishReason {
 /** V2 finish reasons are plain strings (`unknown` became `other` in V3); V3 and V4 use `{unified, raw}`. */
 export function normalizeFinishReason(value: unknown): NormalizedFinishReason {
   if (typeof value === 'string') return value === 'unknown' ? { unified: 'other', raw: value } : { unified: value };
-  const unified = readName(field(value, 'unified'));
-  const raw = readName(field(value, 'raw'));
+  const unified = readString(field(value, 'unified'));
+  const raw = readString(field(value, 'raw'));
   return { ...(unified !== undefined && { unified }), ...(raw !== undefined && { raw }) };
 }
 
@@ -83,18 +46,18 @@ export function normalizeUsage(value: unknown): Usage | undefined {
   const nested = (input !== null && typeof input === 'object') || (output !== null && typeof output === 'object');
   const usage: Usage = nested
     ? {
-        inputTokens: readNumber(field(input, 'total')),
-        outputTokens: readNumber(field(output, 'total')),
-        cacheReadInputTokens: readNumber(field(input, 'cacheRead')),
-        cacheCreationInputTokens: readNumber(field(input, 'cacheWrite')),
-        reasoningTokens: readNumber(field(output, 'reasoning')),
+        inputTokens: readCount(field(input, 'total')),
+        outputTokens: readCount(field(output, 'total')),
+        cacheReadInputTokens: readCount(field(input, 'cacheRead')),
+        cacheCreationInputTokens: readCount(field(input, 'cacheWrite')),
+        reasoningTokens: readCount(field(output, 'reasoning')),
       }
     : {
-        inputTokens: readNumber(input),
-        outputTokens: readNumber(output),
-        totalTokens: readNumber(field(value, 'totalTokens')),
-        cacheReadInputTokens: readNumber(field(value, 'cachedInputTokens')),
-        reasoningTokens: readNumber(field(value, 'reasoningTokens')),
+        inputTokens: readCount(input),
+        outputTokens: readCount(output),
+        totalTokens: readCount(field(value, 'totalTokens')),
+        cacheReadInputTokens: readCount(field(value, 'cachedInputTokens')),
+        reasoningTokens: readCount(field(value, 'reasoningTokens')),
       };
   if (usage.totalTokens === undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
     usage.totalTokens = usage.inputTokens + usage.outputTokens;
@@ -112,15 +75,15 @@ export function normalizeUsage(value: unknown): Usage | undefined {
  * `unsupported{feature}` / `compatibility{feature}` / `other{message}` and V4 `deprecated{setting, message}`.
  */
 export function formatWarning(warning: unknown): string | undefined {
-  const type = readName(field(warning, 'type'));
+  const type = readString(field(warning, 'type'));
   if (type === undefined) return undefined;
-  const message = readName(field(warning, 'message'));
-  const details = readName(field(warning, 'details'));
+  const message = readString(field(warning, 'message'));
+  const details = readString(field(warning, 'details'));
   const tool = field(warning, 'tool');
   const subject =
-    readName(field(warning, 'feature')) ??
-    readName(field(warning, 'setting')) ??
-    (tool === undefined ? undefined : (readName(field(tool, 'name')) ?? readName(field(tool, 'id'))));
+    readString(field(warning, 'feature')) ??
+    readString(field(warning, 'setting')) ??
+    (tool === undefined ? undefined : (readString(field(tool, 'name')) ?? readString(field(tool, 'id'))));
   const text = [subject, message ?? details].filter((part) => part !== undefined).join(': ');
   return text ? `${type}: ${text}` : type;
 }
@@ -131,7 +94,7 @@ export function formatWarnings(value: unknown): string[] | undefined {
   if (!list) return undefined;
   const out: string[] = [];
   for (let i = 0; i < list.length; i++) {
-    const text = formatWarning(at(list, i));
+    const text = formatWarning(safeIndex(list, i));
     if (text !== undefined) out.push(text);
   }
   return out.length > 0 ? out : undefined;
@@ -144,20 +107,6 @@ export function modalityOf(mediaType: string | undefined): string {
   return slash > 0 ? mediaType.slice(0, slash) : mediaType;
 }
 
-const BASE64_CHUNK = 0x8000;
-
-/** Largest byte array encoded to base64 for a span (64 KiB of base64, twice the core's default content cap). */
-export const MAX_ENCODED_BYTES = 49_152;
-
-/** Base64 of bytes without `Buffer`, so it also runs on edge runtimes. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + BASE64_CHUNK));
-  }
-  return btoa(binary);
-}
-
 function urlString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (value instanceof URL) return value.href;
@@ -165,37 +114,57 @@ function urlString(value: unknown): string | undefined {
 }
 
 /**
- * A file as a message part. V4 tags its data (`{type: 'data' | 'url' | 'reference' | 'text'}`); V2/V3 pass a bare
- * `Uint8Array`, base64 string or `URL`. Redaction of the bytes (placeholders, size caps) is the core's job.
+ * A file as a message part. V4 tags its data (`{type: 'data' | 'url' | 'reference' | 'text'}`); V2/V3 and the SDK's
+ * own `ModelMessage`s also pass bare bytes (`Uint8Array`, `ArrayBuffer`), a base64 string, a `URL` or a provider
+ * reference (`{[provider]: fileId}`). Bytes are handed to the core as they are: it encodes them only if content is
+ * recorded, within its length cap.
  */
 export function mapFileData(data: unknown, mediaType: string | undefined): MessagePart | undefined {
   const modality = modalityOf(mediaType);
   const mime = mediaType?.includes('/') ? { mimeType: mediaType } : {};
-  if (data instanceof Uint8Array) {
-    // Past the core's default content cap the base64 would be cut anyway; skip encoding megabytes before the call.
-    const content = data.byteLength <= MAX_ENCODED_BYTES ? bytesToBase64(data) : `[binary ${data.byteLength} bytes]`;
-    return { type: 'blob', modality, content, ...mime };
-  }
-  if (typeof data === 'string') return { type: 'blob', modality, content: data, ...mime };
+  const bytes = inlineData(data);
+  if (bytes !== undefined) return { type: 'blob', modality, content: bytes, ...mime };
   if (data instanceof URL) return { type: 'uri', modality, uri: data.href, ...mime };
   switch (field(data, 'type')) {
-    case 'data':
-      return mapFileData(field(data, 'data'), mediaType);
+    case 'data': {
+      const inner = inlineData(field(data, 'data'));
+      return inner === undefined ? undefined : { type: 'blob', modality, content: inner, ...mime };
+    }
     case 'url': {
-      const uri = urlString(field(data, 'url')) ?? readName(field(data, 'originalUrl'));
+      const uri = urlString(field(data, 'url')) ?? readString(field(data, 'originalUrl'));
       return uri === undefined ? undefined : { type: 'uri', modality, uri, ...mime };
     }
     case 'reference': {
-      // `{reference: {[provider]: fileId}}`: the first id is the provider's own upload.
-      const reference = readRecord(field(data, 'reference'));
-      const fileId = reference ? Object.values(reference).find((id) => typeof id === 'string') : undefined;
-      return typeof fileId === 'string' ? { type: 'file', modality, fileId, ...mime } : undefined;
+      const fileId = referenceId(field(data, 'reference'));
+      return fileId === undefined ? undefined : { type: 'file', modality, fileId, ...mime };
     }
     case 'text': {
-      const text = readString(field(data, 'text'));
+      const text = readText(field(data, 'text'));
       return text === undefined ? undefined : { type: 'text', content: text };
+    }
+    case undefined: {
+      // A bare provider reference, as `ModelMessage` file and image parts allow.
+      const fileId = referenceId(data);
+      return fileId === undefined ? undefined : { type: 'file', modality, fileId, ...mime };
     }
     default:
       return undefined;
+  }
+}
+
+/** Inline data: bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`) or a base64 string. */
+function inlineData(data: unknown): Uint8Array | string | undefined {
+  if (data instanceof Uint8Array || typeof data === 'string') return data;
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : undefined;
+}
+
+/** `{[provider]: fileId}`: the first id is the provider's own upload. */
+function referenceId(reference: unknown): string | undefined {
+  const record = readRecord(reference);
+  if (record === undefined) return undefined;
+  try {
+    return Object.values(record).find((id): id is string => typeof id === 'string' && id.length > 0);
+  } catch {
+    return undefined;
   }
 }

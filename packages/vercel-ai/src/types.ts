@@ -45,3 +45,24 @@ export interface AgentOpsMiddleware<V extends 'v3' | 'v4' = 'v3'> {
     model: unknown;
   }) => Promise<R>;
 }
+
+/** Options of {@link AgentOpsTelemetry}: the core's options plus what only the integration needs. All optional. */
+export interface AgentOpsTelemetryOptions extends CoreOptions {
+  /**
+   * Metadata recorded on every span of every run. A run's `runtimeContext.agentops` (allow-listed with
+   * `telemetry.includeRuntimeContext: { agentops: true }`) and `providerOptions.agentops` add to it: their scalars
+   * win, tags and attributes are merged.
+   */
+  metadata?: CallMetadata;
+  /**
+   * The kind of the run span: `'agent'` (`{name}.agent`) or `'workflow'` (`{name}.workflow`).
+   * @default 'agent' when the run has tools, else 'workflow'
+   */
+  runKind?: 'agent' | 'workflow';
+  /**
+   * How long a streamed provider call may go without a stream part before its span is ended as incomplete, with
+   * what streamed so far.
+   * @default 300000 (5 minutes)
+   */
+  streamIdleTimeoutMs?: number;
+}
