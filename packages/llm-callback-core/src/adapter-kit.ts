@@ -1,6 +1,7 @@
 /**
- * Helpers for adapter authors: defensive readers for untyped framework payloads. Each never throws: a getter that
- * throws, a Proxy or a wrong type reads as `undefined`.
+ * Helpers for adapter authors: defensive readers for untyped framework payloads, and the normalization of
+ * OpenAI-format messages and tools into the core's event types. Each never throws: a getter that throws, a Proxy or
+ * a wrong type reads as `undefined`.
  *
  * @example
  * ```ts
@@ -20,3 +21,10 @@ export {
   safeIndex,
 } from './internal/read.js';
 export { toEpochMillis } from './internal/time.js';
+export {
+  fromOpenAIChatMessages,
+  fromOpenAIContent,
+  fromOpenAIMessage,
+  fromOpenAIResponseOutput,
+  fromOpenAITools,
+} from './openai-messages.js';
