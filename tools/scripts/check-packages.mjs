@@ -52,7 +52,7 @@ for (const name of packages) {
       .at(-1),
   );
   check(`${name}: are-the-types-wrong`, () => {
-    const out = run(node, [
+    run(node, [
       bin('@arethetypeswrong/cli', 'dist/index.js'),
       tarballs[name],
       '--profile',
