@@ -114,7 +114,10 @@ export class AgentOpsTelemetry {
         parentKey: run.key,
         kind: 'task',
         name: `step-${number}`,
-        metadata: { ...run.metadata, attributes: { ...run.metadata?.attributes, [TELEMETRY_ATTR.STEP_NUMBER]: number } },
+        metadata: {
+          ...run.metadata,
+          attributes: { ...run.metadata?.attributes, [TELEMETRY_ATTR.STEP_NUMBER]: number },
+        },
         ...(run.captureContent !== undefined && { captureContent: run.captureContent }),
         ...at(event, 'startTime'),
       });
