@@ -1,15 +1,5 @@
-import { ATTR, type SessionEndState, type TimeInput } from '@agentops/llm-callback-core';
-import { toEpochMillis } from '@agentops/llm-callback-core/adapter-kit';
-import {
-  type Context,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type TracerProvider,
-  trace,
-} from '@opentelemetry/api';
-import { VERSION } from './version.js';
+import { type SessionEndState, type SessionHandle, startSession, type TimeInput } from '@agentops/llm-callback-core';
+import type { Context, TracerProvider } from '@opentelemetry/api';
 
 /** Options of the handler's `callerSessions`: one session span per AgentOps session id that callers pass. */
 export interface CallerSessionOptions {
@@ -25,19 +15,15 @@ export interface CallerSessionOptions {
 }
 
 interface OpenSession {
-  span: Span;
-  context: Context;
+  handle: SessionHandle;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
- * Groups calls by the caller's AgentOps session id: the first call with an id starts a `{name}.session` span (a new
- * trace, starting when that call started) and later calls with the id become its children, until the session has
- * been idle for `idleTimeoutMs`. Bounded by `maxOpen`; `endAll()` ends every open session.
- *
- * The span carries the same keys as the core's `startSession`, but is not registered as a core session: the core
- * parents calls that have no parent of their own to the newest open session of the process, and in a receiver that
- * serves many callers those calls must stay roots. (Core gap: a session that is never an implicit parent.)
+ * Groups calls by the caller's AgentOps session id: the first call with an id starts a core session (a new trace,
+ * starting when that call started) and later calls with the id become its children, until the session has been idle
+ * for `idleTimeoutMs`. Bounded by `maxOpen`; `endAll()` ends every open session. The sessions are explicit-only
+ * (`implicit: false`): in a receiver that serves many callers, a call without a session id must stay a root.
  */
 export class CallerSessions {
   private readonly open = new Map<string, OpenSession>();
@@ -72,7 +58,7 @@ export class CallerSessions {
     current.timer = setTimeout(() => this.end(sessionId, current, 'Indeterminate', 'idle'), this.idleTimeoutMs);
     // An idle session never keeps the process alive (unref is Node's; other runtimes lack it).
     (current.timer as { unref?: () => void }).unref?.();
-    return session.context;
+    return session.handle.context;
   }
 
   /** How many sessions are open. */
@@ -86,23 +72,15 @@ export class CallerSessions {
   }
 
   private start(sessionId: string, startTime: TimeInput | undefined): OpenSession {
-    const provider = this.tracerProvider ?? trace.getTracerProvider();
-    const span = provider.getTracer('@agentops/litellm', VERSION).startSpan(
-      `${this.name}.session`,
-      {
-        kind: SpanKind.INTERNAL,
-        startTime: toEpochMillis(startTime) ?? Date.now(),
-        attributes: {
-          [ATTR.SPAN_KIND]: 'session',
-          [ATTR.SESSION_ID]: sessionId,
-          [ATTR.SESSION_ID_GENERAL]: sessionId,
-          // Written even when empty: AgentOps reads a trace's tags from its earliest span.
-          [ATTR.TAGS]: this.tags,
-        },
-      },
-      ROOT_CONTEXT,
-    );
-    return { span, context: trace.setSpan(ROOT_CONTEXT, span), timer: undefined };
+    const handle = startSession({
+      name: this.name,
+      sessionId,
+      tags: this.tags,
+      implicit: false,
+      ...(startTime === undefined ? {} : { startTime }),
+      ...(this.tracerProvider ? { tracerProvider: this.tracerProvider } : {}),
+    });
+    return { handle, timer: undefined };
   }
 
   private endOldest(): void {
@@ -114,12 +92,7 @@ export class CallerSessions {
     if (session.timer) clearTimeout(session.timer);
     if (this.open.get(sessionId) !== session) return;
     this.open.delete(sessionId);
-    const { span } = session;
-    span.setAttribute(ATTR.SESSION_END_STATE, state);
-    if (reason) span.setAttribute(ATTR.SESSION_END_REASON, reason);
-    if (state === 'Success') span.setStatus({ code: SpanStatusCode.OK });
-    if (state === 'Fail') span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
+    session.handle.end(state, reason);
   }
 }
 

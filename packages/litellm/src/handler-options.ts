@@ -1,4 +1,5 @@
 import type { CoreOptions } from '@agentops/llm-callback-core';
+import { isDisabledByEnvironment } from '@agentops/llm-callback-core/adapter-kit';
 import { diag } from '@opentelemetry/api';
 import type { CallerSessionOptions } from './caller-sessions.js';
 import { obj } from './read.js';
@@ -68,15 +69,8 @@ export async function initTracing(apiKey: string): Promise<void> {
 
 /**
  * The core's kill switch as its recorder reads it (the `disabled` option, else `AGENTOPS_DISABLED` or
- * `OTEL_SDK_DISABLED`), for the spans this package starts itself (caller sessions).
+ * `OTEL_SDK_DISABLED`), for the caller sessions this package starts itself.
  */
 export function isDisabled(options: AgentOpsLiteLLMHandlerOptions): boolean {
-  if (typeof options.disabled === 'boolean') return options.disabled;
-  try {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    const on = (name: string) => ['1', 'true', 'yes', 'on'].includes(env?.[name]?.trim().toLowerCase() ?? '');
-    return on('AGENTOPS_DISABLED') || on('OTEL_SDK_DISABLED');
-  } catch {
-    return false;
-  }
+  return typeof options.disabled === 'boolean' ? options.disabled : isDisabledByEnvironment();
 }

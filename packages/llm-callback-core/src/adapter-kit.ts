@@ -10,6 +10,8 @@
  * const inputTokens = readCount(field(field(payload, 'usage'), 'prompt_tokens'));
  * ```
  */
+
+export { disabledByEnv as isDisabledByEnvironment } from './config.js';
 export {
   field,
   readArray,

@@ -110,3 +110,16 @@ describe('session start time', () => {
     expect((span?.startTime[0] ?? 0) * 1000 + (span?.startTime[1] ?? 0) / 1e6).toBeCloseTo(startTime.getTime(), -1);
   });
 });
+
+describe('explicit-only sessions', () => {
+  it('a session with implicit: false adopts only work in its own context', () => {
+    const recorder = createLlmSpanRecorder();
+    const tenant = startSession({ name: 'tenant-a', implicit: false });
+    recorder.startCall({ key: 'unrelated', model: 'unrelated' }).end();
+    recorder.startCall({ key: 'owned', model: 'owned', parentContext: tenant.context }).end();
+    expect(getCurrentSession()).toBeUndefined();
+    tenant.end();
+    expect(named('unrelated.llm')?.parentSpanContext).toBeUndefined();
+    expect(named('owned.llm')?.parentSpanContext?.spanId).toBe(named('tenant-a.session')?.spanContext().spanId);
+  });
+});

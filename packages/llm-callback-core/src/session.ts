@@ -167,7 +167,8 @@ export function startSession(options: SessionOptions = {}): SessionHandle {
     };
     context = context.setValue(SESSION_CONTEXT_KEY, entry);
     registerEntry(registry, entry);
-    registry.sessions.push(entry);
+    // Only implicit sessions are candidates for the "newest open session" fallback.
+    if (options.implicit !== false) registry.sessions.push(entry);
     const handle = new Session(sessionId, name, context, entry);
     state.handle = handle;
     return handle;

@@ -431,6 +431,12 @@ export interface SessionOptions {
    */
   nested?: boolean;
   tracerProvider?: TracerProvider;
+  /**
+   * Whether calls with no other parent may fall back to this session when it is the newest open one. Set `false` in
+   * multi-tenant services (one session per caller): then only work running in `session.context` (or given it as
+   * `parentContext`) nests under it. @default true
+   */
+  implicit?: boolean;
   /** When the session started, if before now (events ingested after the fact). @default now */
   startTime?: TimeInput;
   /** Extra attributes on the session span. */
