@@ -14,23 +14,14 @@ import { reportFailure } from './internal/diag.js';
 import { readString, readStringArray } from './internal/read.js';
 import { nowMillis, toEpochMillis } from './internal/time.js';
 import { closeEntry, currentSessionEntry, registerEntry, SESSION_CONTEXT_KEY } from './lifecycle/entries.js';
-import { type Entry, type EntryState, getRegistry, type OwnerStats } from './lifecycle/registry.js';
+import { type Entry, type EntryState, getRegistry, newOwnerStats, type OwnerStats } from './lifecycle/registry.js';
 import { sanitizeAttributeValue } from './mapping/attributes.js';
 import { createRedactor, type Redactor } from './redaction/redactor.js';
 import { ATTR } from './semconv.js';
 import type { SessionEndState, SessionHandle, SessionOptions } from './types.js';
 import { VERSION } from './version.js';
 
-const sessionOwner: OwnerStats = {
-  started: 0,
-  ended: 0,
-  duplicates: 0,
-  unknownKeys: 0,
-  expired: 0,
-  evicted: 0,
-  open: 0,
-  maxEntries: Number.POSITIVE_INFINITY,
-};
+const sessionOwner: OwnerStats = newOwnerStats(Number.POSITIVE_INFINITY);
 
 let reasonRedactor: Redactor | undefined;
 

@@ -121,15 +121,8 @@ function mapPromptPart(part: unknown): MessagePart | undefined {
     case 'image':
       // The SDK's own `ModelMessage`s (what AgentOpsTelemetry sees) keep images apart from files.
       return mapFileData(field(part, 'image'), readString(field(part, 'mediaType')) ?? 'image');
-    case 'tool-call': {
-      const id = readString(field(part, 'toolCallId'));
-      return {
-        type: 'tool_call',
-        name: readString(field(part, 'toolName')) ?? 'unknown',
-        arguments: field(part, 'input'),
-        ...(id !== undefined && { id }),
-      };
-    }
+    case 'tool-call':
+      return mapToolCallPart(part);
     case 'tool-result': {
       const id = readString(field(part, 'toolCallId'));
       // V2+ prompt tool results carry `output`; provider-executed results in assistant content may carry `result`.
@@ -279,4 +272,15 @@ export function mergeMetadata(base?: CallMetadata, call?: CallMetadata): CallMet
   if (base.tags && call.tags) merged.tags = [...new Set([...base.tags, ...call.tags])];
   if (base.attributes && call.attributes) merged.attributes = { ...base.attributes, ...call.attributes };
   return merged;
+}
+
+/** A `tool-call` part of a prompt or of a result, as the core's tool call. */
+export function mapToolCallPart(part: unknown): MessagePart {
+  const id = readString(field(part, 'toolCallId'));
+  return {
+    type: 'tool_call',
+    name: readString(field(part, 'toolName')) ?? 'unknown',
+    arguments: field(part, 'input'),
+    ...(id !== undefined && { id }),
+  };
 }

@@ -1,5 +1,6 @@
 import type { CallEndEvent, ErrorInfo, MessagePart, OutputMessage } from '@agentops/llm-callback-core';
 import { field, readArray, readNumber, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
+import { mapToolCallPart } from './map-call-options.js';
 import { formatWarnings, mapFileData, normalizeFinishReason, normalizeUsage, readText } from './normalize.js';
 
 /** What a call's end event needs besides its key. */
@@ -17,15 +18,8 @@ export function mapContentPart(part: unknown): MessagePart | undefined {
       const text = readText(field(part, 'text'));
       return text === undefined ? undefined : { type: field(part, 'type') as 'text' | 'reasoning', content: text };
     }
-    case 'tool-call': {
-      const id = readString(field(part, 'toolCallId'));
-      return {
-        type: 'tool_call',
-        name: readString(field(part, 'toolName')) ?? 'unknown',
-        arguments: field(part, 'input'),
-        ...(id !== undefined && { id }),
-      };
-    }
+    case 'tool-call':
+      return mapToolCallPart(part);
     case 'tool-result': {
       const id = readString(field(part, 'toolCallId'));
       return { type: 'tool_call_response', response: field(part, 'result'), ...(id !== undefined && { id }) };

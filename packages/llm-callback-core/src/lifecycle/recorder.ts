@@ -38,6 +38,7 @@ import {
   type Entry,
   type EntryState,
   getRegistry,
+  newOwnerStats,
   type OwnerStats,
   type Registry,
   wasRecentlyEnded,
@@ -173,16 +174,7 @@ class Recorder implements LlmSpanRecorder {
     readonly config: ResolvedConfig,
     options: RecorderOptions,
   ) {
-    this.owner = {
-      started: 0,
-      ended: 0,
-      duplicates: 0,
-      unknownKeys: 0,
-      expired: 0,
-      evicted: 0,
-      open: 0,
-      maxEntries: config.maxEntries,
-    };
+    this.owner = newOwnerStats(config.maxEntries);
     const provider = config.tracerProvider ?? trace.getTracerProvider();
     this.onEntryEnd = typeof options.onEntryEnd === 'function' ? options.onEntryEnd : undefined;
     this.tracer = provider.getTracer(

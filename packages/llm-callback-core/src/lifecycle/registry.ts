@@ -41,6 +41,10 @@ export interface OwnerStats {
   readonly maxEntries: number;
 }
 
+export function newOwnerStats(maxEntries: number): OwnerStats {
+  return { started: 0, ended: 0, duplicates: 0, unknownKeys: 0, expired: 0, evicted: 0, open: 0, maxEntries };
+}
+
 /** Process-wide state, on a global symbol so that ESM and CJS copies of the core share it. */
 export interface Registry {
   readonly entries: Map<string, Entry>;
