@@ -18,7 +18,7 @@ const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
 /** How far past the content limit the rules still scan, so that a secret straddling the limit is seen whole. */
 export const SCAN_MARGIN = 4096;
 
-/** Builds the redactor once per recorder; one combined regex makes the common no-secret case a single scan. */
+/** Builds the redactor once per recorder: the common no-secret case costs one combined scan and a few substring checks. */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const rules: RedactionRule[] = [];
   if (options.secrets !== false) rules.push(...SECRET_RULES);
@@ -27,17 +27,31 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const rule = PII_RULES[name];
     if (rule) rules.push(rule);
   }
+  // Rules with `requires` run alone, only on text that contains one of their substrings; private keys first, so
+  // that no other rule cuts into a key block. The rest share one combined scan.
+  const gated = rules.filter((rule) => rule.requires).map((rule) => ({ rule, regex: new RegExp(rule.pattern, 'g') }));
+  const scanned = rules.filter((rule) => !rule.requires);
   const combined =
-    rules.length > 0 ? new RegExp(rules.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
+    scanned.length > 0 ? new RegExp(scanned.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
+  const applyRule = (rule: RedactionRule, match: string): string => {
+    if (rule.validate && !rule.validate(match)) return match;
+    return rule.replace ? rule.replace(match) : `[REDACTED:${rule.name}]`;
+  };
   const replaceMatch = (match: string, ...rest: unknown[]): string => {
     const groups = rest[rest.length - 1] as Record<string, string | undefined>;
-    for (let i = 0; i < rules.length; i++) {
-      if (groups[`r${i}`] === undefined) continue;
-      const rule = rules[i] as RedactionRule;
-      if (rule.validate && !rule.validate(match)) return match;
-      return rule.replace ? rule.replace(match) : `[REDACTED:${rule.name}]`;
+    for (let i = 0; i < scanned.length; i++) {
+      if (groups[`r${i}`] !== undefined) return applyRule(scanned[i] as RedactionRule, match);
     }
     return match;
+  };
+  const applyRules = (input: string): string => {
+    let text = input;
+    for (const { rule, regex } of gated) {
+      const requires = rule.requires as readonly string[];
+      if (requires.some((needle) => text.includes(needle)))
+        text = text.replace(regex, (match) => applyRule(rule, match));
+    }
+    return combined ? text.replace(combined, replaceMatch) : text;
   };
 
   const dropped = new Set(DEFAULT_DROPPED_KEYS);
@@ -55,9 +69,9 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       // Text past the content limit is never exported, so the rules need not scan it; the margin keeps a secret
       // that straddles the limit whole for the rules to see.
       let text = value.length > maxContentLength + SCAN_MARGIN ? value.slice(0, maxContentLength + SCAN_MARGIN) : value;
-      if (combined) {
+      if (rules.length > 0) {
         try {
-          text = text.replace(combined, replaceMatch);
+          text = applyRules(text);
         } catch (error) {
           reportFailure('secret rules', error);
           return REDACTED;
