@@ -154,6 +154,14 @@ export const ATTRIBUTE_REFERENCE: readonly AttributeDoc[] = [
     description: 'Requested tool choice (`auto`, `none`, `required` or a tool name).',
   },
   {
+    key: ATTR.PROMPT_OMITTED,
+    type: 'int',
+    spans: 'llm',
+    when: 'agentops',
+    description:
+      'Input messages left out to stay within the span attribute limit (`maxAttributesPerSpan`); the oldest go first, system prompts stay.',
+  },
+  {
     key: ATTR.USAGE_ESTIMATED,
     type: 'boolean',
     spans: 'llm',

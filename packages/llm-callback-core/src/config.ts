@@ -14,6 +14,7 @@ export interface ResolvedConfig {
   readonly maxEntries: number;
   readonly enrichSpan: CoreOptions['enrichSpan'];
   readonly disabled: boolean;
+  readonly attributeLimit: number;
   readonly framework: string | undefined;
 }
 
@@ -102,6 +103,12 @@ export function resolveConfig(options: CoreOptions & { framework?: string } = {}
     maxEntries: Math.floor(positive(options.inFlight?.maxEntries, 10_000)),
     enrichSpan: typeof options.enrichSpan === 'function' ? options.enrichSpan : undefined,
     disabled: options.disabled ?? disabledByEnv(),
+    attributeLimit: Math.floor(
+      positive(
+        options.maxAttributesPerSpan,
+        positive(Number(readEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? readEnv('OTEL_ATTRIBUTE_COUNT_LIMIT')), 128),
+      ),
+    ),
     framework: typeof options.framework === 'string' ? options.framework : undefined,
   });
 }

@@ -26,6 +26,7 @@ export const ATTR = {
   RETRY_BACKOFF_MS: 'agentops.retry.backoff_ms',
   TOOL_CHOICE: 'agentops.request.tool_choice',
   USAGE_ESTIMATED: 'agentops.usage.estimated',
+  PROMPT_OMITTED: 'agentops.prompt.omitted_count',
   ERROR_RETRYABLE: 'agentops.error.retryable',
 
   // AgentOps LLM keys (indexed)

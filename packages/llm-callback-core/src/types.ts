@@ -359,6 +359,12 @@ export interface CoreOptions {
    * logged; they never affect the span.
    */
   enrichSpan?: (span: Span, event: { name: SpanEventName; key: string; kind: 'llm' | RunKind }) => void;
+  /**
+   * The attribute-count limit of your tracer provider's spans. Prompts beyond it are left out (oldest first, system
+   * prompts kept, counted in `agentops.prompt.omitted_count`) so that the SDK never drops the completion instead.
+   * @default `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, else `OTEL_ATTRIBUTE_COUNT_LIMIT`, else 128 (the SDK's default)
+   */
+  maxAttributesPerSpan?: number;
   /** Turn everything off. @default true when `AGENTOPS_DISABLED=true` or `OTEL_SDK_DISABLED=true` */
   disabled?: boolean;
 }

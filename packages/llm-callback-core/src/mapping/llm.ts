@@ -4,7 +4,7 @@ import { toEpochMillis } from '../internal/time.js';
 import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
-import type { AttributeSink } from './attributes.js';
+import { AttributeSink } from './attributes.js';
 import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
 import { mapExtraAttributes, mapMetadata } from './metadata.js';
 import { genaiProviderName, normalizeFinishReason, shortProviderName } from './provider.js';
@@ -34,7 +34,7 @@ const PROMPT = 'gen_ai.prompt.';
 const COMPLETION = 'gen_ai.completion.';
 const FUNCTIONS = 'gen_ai.request.functions.';
 
-const REQUEST_TYPES: Record<string, string> = {
+const REQUEST_TYPES: Readonly<Record<string, string>> = {
   chat: 'chat',
   text_completion: 'completion',
   generate_content: 'chat',
@@ -74,18 +74,58 @@ export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, 
   sink.group('timing', () => mapTiming(record, agentops, sink));
   sink.group('metadata', () => mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm'));
   if (record.capture === 'none') return;
-  sink.group('tools', () => mapToolDefinitions(start, record.capture, config, sink));
   const input = normalizeMessages(record.messages, 'user');
   const output = normalizeMessages(field(result, 'outputs'), 'assistant');
-  if (agentops) {
-    sink.group('prompts', () => mapIndexedMessages(PROMPT, input, record.capture, config, sink));
-    sink.group('completions', () => mapIndexedMessages(COMPLETION, output, record.capture, config, sink));
-  }
+  // The answer before the question: under the span's attribute-count limit, prompts are what gets trimmed.
+  if (agentops) sink.group('completions', () => mapIndexedMessages(COMPLETION, output, record.capture, config, sink));
   if (config.genaiLatest && record.capture === 'all') {
     sink.group('genai messages', () =>
       mapGenaiMessages(input, output, readStringArray(field(result, 'finishReasons')), config, sink),
     );
   }
+  sink.group('tools', () => mapToolDefinitions(start, record.capture, config, sink));
+  if (agentops) sink.group('prompts', () => mapPrompts(input, record.capture, config, sink));
+}
+
+// Room kept for what is set after the mapping (error details, enrichSpan).
+const ATTRIBUTE_RESERVE = 8;
+
+/**
+ * Indexed prompts within what is left of the span's attribute budget: leading system messages and the most recent
+ * messages are kept (with their original indices), older ones are left out and counted.
+ */
+function mapPrompts(
+  input: readonly NormalizedMessage[],
+  capture: ContentCapture,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+): void {
+  const budget = config.attributeLimit - Object.keys(sink.values).length - ATTRIBUTE_RESERVE;
+  const perMessage = input.map((message, i) => {
+    const one = new AttributeSink();
+    mapIndexedMessage(PROMPT, i, message, capture, config, one);
+    return one.values;
+  });
+  const total = perMessage.reduce((sum, values) => sum + Object.keys(values).length, 0);
+  const keep = new Array<boolean>(input.length).fill(total <= budget);
+  if (total > budget) {
+    let used = 1; // the omitted count
+    const take = (i: number) => {
+      const size = Object.keys(perMessage[i] ?? {}).length;
+      if (keep[i] || used + size > budget) return false;
+      keep[i] = true;
+      used += size;
+      return true;
+    };
+    for (let i = 0; i < input.length && input[i]?.role === 'system'; i++) take(i);
+    for (let i = input.length - 1; i >= 0; i--) if (!take(i) && !keep[i]) break;
+  }
+  let omitted = 0;
+  for (let i = 0; i < input.length; i++) {
+    if (!keep[i]) omitted++;
+    else for (const [key, value] of Object.entries(perMessage[i] ?? {})) sink.set(key, value);
+  }
+  if (omitted > 0) sink.set(ATTR.PROMPT_OMITTED, omitted);
 }
 
 function mapRequest(
@@ -99,7 +139,7 @@ function mapRequest(
   const operation = readString(field(start, 'operation')) ?? 'chat';
   if (agentops) {
     if (provider) sink.set(ATTR.SYSTEM, shortProviderName(provider));
-    sink.set(ATTR.REQUEST_TYPE, REQUEST_TYPES[operation] ?? 'unknown');
+    sink.set(ATTR.REQUEST_TYPE, Object.hasOwn(REQUEST_TYPES, operation) ? REQUEST_TYPES[operation] : 'unknown');
   }
   sink.set(ATTR.FRAMEWORK, readString(field(start, 'framework')) ?? framework);
   // Chunks prove a stream even when the framework did not say so.
@@ -246,36 +286,45 @@ function mapIndexedMessages(
   config: ResolvedConfig,
   sink: AttributeSink,
 ): void {
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i] as NormalizedMessage;
-    const key = `${prefix}${i}.`;
-    const context: RedactionContext = { attribute: `${key}content`, spanKind: 'llm' };
-    sink.set(`${key}role`, message.role);
-    if (message.name) sink.set(`${key}name`, message.name);
-    if (message.finishReason) sink.set(`${key}finish_reason`, message.finishReason);
-    const text = messageContent(message.parts);
-    if (text !== undefined) {
-      if (capture === 'all') sink.set(`${key}content`, contentText(text, config, context));
-      else sink.set(`${key}content_length`, typeof text === 'string' ? text.length : 0);
+  for (let i = 0; i < messages.length; i++)
+    mapIndexedMessage(prefix, i, messages[i] as NormalizedMessage, capture, config, sink);
+}
+
+function mapIndexedMessage(
+  prefix: string,
+  i: number,
+  message: NormalizedMessage,
+  capture: ContentCapture,
+  config: ResolvedConfig,
+  sink: AttributeSink,
+): void {
+  const key = `${prefix}${i}.`;
+  const context: RedactionContext = { attribute: `${key}content`, spanKind: 'llm' };
+  sink.set(`${key}role`, message.role);
+  if (message.name) sink.set(`${key}name`, message.name);
+  if (message.finishReason) sink.set(`${key}finish_reason`, message.finishReason);
+  const text = messageContent(message.parts);
+  if (text !== undefined) {
+    if (capture === 'all') sink.set(`${key}content`, contentText(text, config, context));
+    else sink.set(`${key}content_length`, typeof text === 'string' ? text.length : 0);
+  }
+  const reasoning = joinedText(message.parts, 'reasoning');
+  if (reasoning !== undefined && capture === 'all')
+    sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
+  let call = 0;
+  for (const part of message.parts) {
+    if (part.type === 'tool_call_response' && part.id) sink.set(`${key}tool_call_id`, part.id);
+    if (part.type !== 'tool_call') continue;
+    const callKey = `${key}tool_calls.${call}.`;
+    sink.set(`${callKey}id`, part.id);
+    sink.set(`${callKey}name`, part.name);
+    if (capture === 'all' && part.arguments !== undefined) {
+      sink.set(
+        `${callKey}arguments`,
+        contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }),
+      );
     }
-    const reasoning = joinedText(message.parts, 'reasoning');
-    if (reasoning !== undefined && capture === 'all')
-      sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
-    let call = 0;
-    for (const part of message.parts) {
-      if (part.type === 'tool_call_response' && part.id) sink.set(`${key}tool_call_id`, part.id);
-      if (part.type !== 'tool_call') continue;
-      const callKey = `${key}tool_calls.${call}.`;
-      sink.set(`${callKey}id`, part.id);
-      sink.set(`${callKey}name`, part.name);
-      if (capture === 'all' && part.arguments !== undefined) {
-        sink.set(
-          `${callKey}arguments`,
-          contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }),
-        );
-      }
-      call++;
-    }
+    call++;
   }
 }
 

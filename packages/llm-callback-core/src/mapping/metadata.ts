@@ -13,11 +13,22 @@ export function mapMetadata(
   sink: AttributeSink,
   spanKind: 'llm' | RunKind,
 ): void {
-  sink.set(ATTR.SESSION_ID_GENERAL, readString(field(metadata, 'sessionId')) ?? inheritedSessionId);
-  sink.set(ATTR.USER_ID, readString(field(metadata, 'userId')));
-  if (spanKind === 'llm') sink.set(ATTR.CONVERSATION_ID, readString(field(metadata, 'conversationId')));
+  // Ids and tags are caller-supplied text too: an email as a user id is PII like any other.
+  const redact = (value: string | undefined, attribute: string) =>
+    value === undefined ? undefined : toSafeText(value, config.redactor, { attribute, spanKind });
+  sink.set(
+    ATTR.SESSION_ID_GENERAL,
+    redact(readString(field(metadata, 'sessionId')), ATTR.SESSION_ID_GENERAL) ?? inheritedSessionId,
+  );
+  sink.set(ATTR.USER_ID, redact(readString(field(metadata, 'userId')), ATTR.USER_ID));
+  if (spanKind === 'llm')
+    sink.set(ATTR.CONVERSATION_ID, redact(readString(field(metadata, 'conversationId')), ATTR.CONVERSATION_ID));
   const tags = readStringArray(field(metadata, 'tags'));
-  if (tags && config.agentopsKeys) sink.set(ATTR.TAGS, tags);
+  if (tags && config.agentopsKeys)
+    sink.set(
+      ATTR.TAGS,
+      tags.map((tag) => redact(tag, ATTR.TAGS) as string),
+    );
   mapExtraAttributes(field(metadata, 'attributes'), config, sink, spanKind);
 }
 

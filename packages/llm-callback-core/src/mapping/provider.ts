@@ -33,7 +33,7 @@ export function shortProviderName(provider: string): string {
 /** The GenAI conventions' provider name, or the lowercase short name for providers they do not list. */
 export function genaiProviderName(provider: string): string {
   const short = shortProviderName(provider);
-  return GENAI_PROVIDERS[short] ?? short;
+  return Object.hasOwn(GENAI_PROVIDERS, short) ? (GENAI_PROVIDERS[short] as string) : short;
 }
 
 const FINISH_REASONS: Record<string, string> = {
@@ -59,5 +59,7 @@ const FINISH_REASONS: Record<string, string> = {
 
 /** Finish reasons in the GenAI vocabulary (`tool_calls` → `tool_call`, `end_turn` → `stop`); others pass through. */
 export function normalizeFinishReason(reason: string): string {
-  return FINISH_REASONS[reason.toLowerCase()] ?? reason;
+  const lower = reason.toLowerCase();
+  // Own keys only: a reason like "constructor" must not read Object.prototype.
+  return Object.hasOwn(FINISH_REASONS, lower) ? (FINISH_REASONS[lower] as string) : reason;
 }

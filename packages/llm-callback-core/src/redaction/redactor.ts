@@ -45,7 +45,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     return match;
   };
   const applyRules = (input: string): string => {
-    let text = input;
+    // Percent-encoding (`%20`, `%3A`) would hide a secret in a URL from every rule: decode it first.
+    let text = input.includes('%') ? decodePercentRuns(input) : input;
     for (const { rule, regex } of gated) {
       const requires = rule.requires as readonly string[];
       if (requires.some((needle) => text.includes(needle)))
@@ -87,6 +88,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       }
     },
   };
+}
+
+function decodePercentRuns(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 function normalizeKey(key: string): string {

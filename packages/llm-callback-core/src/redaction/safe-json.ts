@@ -87,10 +87,12 @@ class JsonWriter {
       return;
     }
     this.ancestors.push(value);
+    const mark = this.out.length;
     try {
       this.writeObjectBody(value, depth);
     } catch {
-      this.out += '"[unreadable]"';
+      // Drop whatever this value had written (an opening bracket, some items) so the JSON stays valid.
+      this.out = `${this.out.slice(0, mark)}"[unreadable]"`;
     } finally {
       this.ancestors.pop();
     }
