@@ -3,16 +3,17 @@ import { createLlmSpanRecorder } from '@agentops/llm-callback-core';
 import { field, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
-import { type Context, context, diag } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import { HiddenRuns } from './hidden-runs.js';
 import { LlmStreams } from './llm-streams.js';
+import { warnFailure } from './log.js';
 import { isHiddenRun, mapChainInput, mapChainOutput, mapChainStart } from './map-chain.js';
 import { mapLlmResult } from './map-llm-result.js';
 import { mapLlmStart } from './map-llm-start.js';
 import { mapDocuments, mapRetrieverStart } from './map-retriever.js';
 import { mapErrorInfo, type RunStartFields } from './map-run.js';
 import { mapToolOutput, mapToolStart } from './map-tool.js';
-import { path, readStringOnly } from './read.js';
+import { path, readStringOnly, safely } from './read.js';
 import { HANDLER_BRAND, runIdFromConfig } from './tool-context.js';
 import { initTracingOnce } from './tracing-init.js';
 
@@ -32,7 +33,6 @@ export interface AgentOpsLangChainHandlerStats extends RecorderStats {
   handlerEntries: number;
 }
 
-const logger = diag.createComponentLogger({ namespace: '@agentops/langchain' });
 const DEFAULT_TTL_MS = 15 * 60_000;
 
 /**
@@ -66,7 +66,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     try {
       safe = options !== null && typeof options === 'object' ? { ...options } : {};
     } catch (error) {
-      logger.warn(`unreadable options ignored: ${String(error)}`);
+      warnFailure('unreadable options ignored', error);
     }
     const { apiKey, enrichSpan: userEnrich, ...core } = safe;
     this.hidden = new HiddenRuns(readNumber(path(core, 'inFlight', 'ttlMs')) ?? DEFAULT_TTL_MS);
@@ -106,7 +106,8 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   override handleLLMEnd(output: unknown, runId: string): void {
     this.onRun('handleLLMEnd', runId, (key) => {
       this.streams.delete(key);
-      this.recorder.endCall({ key, ...mapLlmResult(output) });
+      // An output that cannot be mapped costs the output, never the end of the call.
+      this.recorder.endCall({ key, ...safely(() => mapLlmResult(output)) });
     });
   }
 
@@ -114,7 +115,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     this.onRun('handleLLMError', runId, (key) => {
       const partial = this.streams.snapshot(key);
       this.streams.delete(key);
-      this.recorder.failCall({ key, error, errorInfo: mapErrorInfo(error), partial });
+      this.recorder.failCall({ key, error, errorInfo: safely(() => mapErrorInfo(error)), partial });
     });
   }
 
@@ -128,7 +129,9 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
       // rest[3] is LangChain's runType (`prompt` / `parser`); every chain step is recorded alike.
       const [parentRunId, tags, metadata, , runName, extra] = rest;
       if (isHiddenRun(tags)) return this.hidden.add(key, this.resolveParent(parentRunId), this.isOpen);
-      const fields = mapChainStart({ serialized: chain, inputs, parentRunId, tags, metadata, runName, extra });
+      const fields = safely(() =>
+        mapChainStart({ serialized: chain, inputs, parentRunId, tags, metadata, runName, extra }),
+      ) ?? { kind: 'chain', name: 'chain' };
       this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
     });
   }
@@ -136,22 +139,23 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   /** A streamed chain reports its real inputs only here (`kwargs.inputs`); the core uses them if the start had none. */
   override handleChainEnd(outputs: unknown, runId: string, _parent?: unknown, _tags?: unknown, kwargs?: unknown): void {
     this.onRun('handleChainEnd', runId, (key) => {
-      if (this.hidden.delete(key)) return;
+      if (this.endsHidden(key)) return;
       const inputs = field(kwargs, 'inputs');
-      const input = inputs === undefined ? undefined : mapChainInput(inputs);
-      this.recorder.endRun({ key, output: mapChainOutput(outputs), input });
+      // What cannot be mapped is left out: the run still ends.
+      const input = inputs === undefined ? undefined : safely(() => mapChainInput(inputs));
+      this.recorder.endRun({ key, output: safely(() => mapChainOutput(outputs)), input });
     });
   }
 
   override handleChainError(error: unknown, runId: string): void {
     this.onRun('handleChainError', runId, (key) => {
-      if (!this.hidden.delete(key)) this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) });
+      if (!this.endsHidden(key)) this.recorder.failRun({ key, error, errorInfo: safely(() => mapErrorInfo(error)) });
     });
   }
 
   override handleToolStart(tool: Serialized, input: unknown, runId: string, ...rest: unknown[]): void {
     const [parentRunId, tags, metadata, runName, toolCallId] = rest;
-    this.startRun('handleToolStart', runId, parentRunId, () =>
+    this.startRun('handleToolStart', runId, parentRunId, 'tool', () =>
       mapToolStart({ serialized: tool, input, tags, metadata, runName, toolCallId }),
     );
   }
@@ -163,7 +167,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   override handleToolEnd(output: unknown, runId: string): void {
     this.onRun('handleToolEnd', runId, (key) => {
-      const mapped = mapToolOutput(output);
+      const mapped = safely(() => mapToolOutput(output)) ?? { output: undefined, isError: false };
       if (!mapped.isError) this.recorder.endRun({ key, output: mapped.output });
       else this.recorder.failRun({ key, error: mapped.output, errorInfo: { type: 'ToolError' } });
     });
@@ -175,13 +179,15 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   override handleRetrieverStart(retriever: Serialized, query: unknown, runId: string, ...rest: unknown[]): void {
     const [parentRunId, tags, metadata, runName] = rest;
-    this.startRun('handleRetrieverStart', runId, parentRunId, () =>
+    this.startRun('handleRetrieverStart', runId, parentRunId, 'retriever', () =>
       mapRetrieverStart({ serialized: retriever, query, tags, metadata, runName }),
     );
   }
 
   override handleRetrieverEnd(documents: unknown, runId: string): void {
-    this.onRun('handleRetrieverEnd', runId, (key) => this.recorder.endRun({ key, output: mapDocuments(documents) }));
+    this.onRun('handleRetrieverEnd', runId, (key) =>
+      this.recorder.endRun({ key, output: safely(() => mapDocuments(documents)) }),
+    );
   }
 
   override handleRetrieverError(error: unknown, runId: string): void {
@@ -197,7 +203,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
       const runId = runIdFromConfig(config);
       return runId ? this.recorder.contextFor(this.resolveParent(runId) ?? runId) : undefined;
     } catch (error) {
-      logger.warn(`contextFor failed: ${String(error)}`);
+      warnFailure('contextFor failed', error);
       return undefined;
     }
   }
@@ -221,7 +227,11 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   endAll(reason = 'handler endAll'): void {
     this.hidden.clear();
     this.streams.clear();
-    this.recorder.endAll(reason);
+    try {
+      this.recorder.endAll(typeof reason === 'string' ? reason : 'handler endAll');
+    } catch (error) {
+      warnFailure('endAll failed', error);
+    }
   }
 
   /** Counters of open, ended and expired runs. */
@@ -242,12 +252,32 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     });
   }
 
-  private startRun(where: string, runId: unknown, parentRunId: unknown, map: () => RunStartFields): void {
-    this.onRun(where, runId, (key) => this.recorder.startRun({ ...map(), ...this.parentOf(key, parentRunId) }));
+  /** Starts a run; when its fields cannot be mapped, the run still gets its span (named after its kind). */
+  private startRun(
+    where: string,
+    runId: unknown,
+    parentRunId: unknown,
+    kind: 'tool' | 'retriever',
+    map: () => RunStartFields,
+  ): void {
+    this.onRun(where, runId, (key) => {
+      const fields = safely(map) ?? { kind, name: kind };
+      this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
+    });
   }
 
   private failRun(where: string, error: unknown, runId: unknown): void {
-    this.onRun(where, runId, (key) => this.recorder.failRun({ key, error, errorInfo: mapErrorInfo(error) }));
+    this.onRun(where, runId, (key) =>
+      this.recorder.failRun({ key, error, errorInfo: safely(() => mapErrorInfo(error)) }),
+    );
+  }
+
+  /**
+   * Forgets `key` as a hidden run; true when that was all it was. A reused run id can be both a hidden chain and an
+   * open run: the end then still ends the run.
+   */
+  private endsHidden(key: string): boolean {
+    return this.hidden.delete(key) && !this.recorder.isOpen(key);
   }
 
   /**
@@ -275,7 +305,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     try {
       fn(key);
     } catch (error) {
-      logger.warn(`${where} failed: ${String(error)}`);
+      warnFailure(`${where} failed`, error);
     }
   }
 }

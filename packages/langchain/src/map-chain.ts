@@ -36,9 +36,14 @@ function compactMessage(message: unknown, role: string): Record<string, unknown>
 
 /**
  * A chain's input or output, made readable: messages (also inside lists, `{messages}` state and prompt values)
- * become `{role, content, ...}`; everything else is kept for the core to serialize.
+ * become `{role, content, ...}`; everything else is kept for the core to serialize. Never throws: a part that
+ * cannot be read (a throwing getter, a hostile Proxy) becomes `undefined`, and the rest is kept.
  */
 export function mapRunValue(value: unknown, depth = 0): unknown {
+  return safely(() => mapReadableValue(value, depth));
+}
+
+function mapReadableValue(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object' || depth > MAX_VALUE_DEPTH) return value;
   if (Array.isArray(value)) return value.map((item) => mapRunValue(item, depth + 1));
   const role = messageRole(value);
@@ -56,16 +61,15 @@ export function mapRunValue(value: unknown, depth = 0): unknown {
   const plain = prototype === Object.prototype || prototype === null || typeof field(value, 'lg_name') === 'string';
   if (!plain) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = mapRunValue(item, depth + 1);
+  // Read key by key: one throwing getter drops its value, not the whole object.
+  for (const key of Object.keys(value)) out[key] = mapRunValue(field(value, key), depth + 1);
   return out;
 }
 
 /** LangChain wraps scalars as `{input}` / `{output}`: unwrap the lone key, map the rest. */
 function unwrap(values: unknown, key: string): unknown {
-  if (isRecord(values)) {
-    const keys = Object.keys(values);
-    if (keys.length === 1 && keys[0] === key) return mapRunValue(values[key]);
-  }
+  const keys = isRecord(values) ? safely(() => Object.keys(values)) : undefined;
+  if (keys?.length === 1 && keys[0] === key) return mapRunValue(field(values, key));
   return mapRunValue(values);
 }
 

@@ -210,3 +210,11 @@ describe('mapLlmStart', () => {
     });
   });
 });
+
+describe('providerOf with a provider named like an Object.prototype member', () => {
+  it('passes the name through instead of reading the prototype', () => {
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect(providerOf(undefined, { ls_provider: name })).toBe(name);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { CallStartEvent, RequestParams, ToolDefinition } from '@agentops/ll
 import { field, readCount, readNumber, readString, readStringArray } from '@agentops/llm-callback-core/adapter-kit';
 import { mapMessages, mapPrompts } from './map-messages.js';
 import { classPath, mapRunMetadata } from './map-run.js';
-import { compact, firstOf, isRecord, list, path, safely } from './read.js';
+import { compact, firstOf, isRecord, list, lookup, path, safely } from './read.js';
 
 /** What a chat-model or LLM start says, as a core call-start event (the handler adds key, parents and the snapshot). */
 export type LlmStartFields = Omit<CallStartEvent, 'key' | 'parentKey' | 'parentContext' | 'framework' | 'snapshot'>;
@@ -34,7 +34,7 @@ export function providerOf(serialized: unknown, metadata: unknown): string | und
   const id = classPath(serialized);
   const fromPath = id[0] === 'langchain' && id.length >= 4 ? id[id.length - 2] : undefined;
   const provider = readString(field(metadata, 'ls_provider')) ?? fromPath;
-  return provider ? (PROVIDERS[provider.toLowerCase()] ?? provider) : undefined;
+  return provider ? (lookup(PROVIDERS, provider.toLowerCase()) ?? provider) : undefined;
 }
 
 /** The requested model: invocation params (`model`, `model_name`, `modelName`, `model_id`), `ls_model_name`, kwargs. */

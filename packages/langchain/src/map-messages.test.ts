@@ -233,3 +233,14 @@ describe('readToolMessage', () => {
     expect(readToolMessage(value)).toEqual(expected);
   });
 });
+
+describe('messageRole with a type named like an Object.prototype member', () => {
+  it('passes the type through instead of reading the prototype', () => {
+    expect(messageRole({ type: 'constructor', content: 'x' })).toBe('constructor');
+    expect(messageRole({ type: 'toString', content: 'x' })).toBe('toString');
+    // A serialized message whose class is not a message class has no type.
+    expect(messageRole({ lc: 1, type: 'constructor', id: ['x', 'constructor'], kwargs: { content: 'x' } })).toBe(
+      undefined,
+    );
+  });
+});

@@ -1,6 +1,6 @@
 import type { Message, MessagePart, ToolCallPart } from '@agentops/llm-callback-core';
 import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
-import { firstOf, isRecord, list, path, safely } from './read.js';
+import { firstOf, isRecord, list, lookup, path, safely } from './read.js';
 
 /** LangChain message type (`getType()`) → chat role. `generic` messages carry their own role. */
 const ROLE_BY_TYPE: Record<string, string> = {
@@ -36,7 +36,7 @@ interface MessageView {
 function viewOf(message: unknown): MessageView {
   if (field(message, 'lc') === 1 && field(message, 'type') === 'constructor') {
     const className = readString(list(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
-    return { type: className ? TYPE_BY_CLASS[className] : undefined, data: field(message, 'kwargs') };
+    return { type: className ? lookup(TYPE_BY_CLASS, className) : undefined, data: field(message, 'kwargs') };
   }
   for (const method of ['getType', '_getType']) {
     const fn = field(message, method);
@@ -57,7 +57,7 @@ export function messageData(message: unknown): unknown {
 export function messageRole(message: unknown): string | undefined {
   const { type, data } = viewOf(message);
   if (type === 'generic' || type === 'chat') return readString(field(data, 'role'));
-  return type ? (ROLE_BY_TYPE[type] ?? type) : undefined;
+  return type ? (lookup(ROLE_BY_TYPE, type) ?? type) : undefined;
 }
 
 /** Splits a `data:` URL into MIME type and base64 payload. */

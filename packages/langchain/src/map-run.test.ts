@@ -66,3 +66,11 @@ describe('mapErrorInfo', () => {
     expect(mapErrorInfo(error)).toEqual(info);
   });
 });
+
+describe('lookups by a value from the payload', () => {
+  it('never reads the prototype of a lookup table (constructor, __proto__, toString)', () => {
+    for (const code of ['constructor', '__proto__', 'toString']) {
+      expect(mapErrorInfo({ lc_error_code: code })).toEqual({ code });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import type { CallMetadata, ErrorInfo, RunStartEvent } from '@agentops/llm-callback-core';
 import { field, readString, readStringArray } from '@agentops/llm-callback-core/adapter-kit';
-import { compact, list, path, readStringOnly } from './read.js';
+import { compact, list, lookup, path, readStringOnly } from './read.js';
 
 /** What a chain, agent, tool or retriever start says, as a core run-start event (the handler adds key and parents). */
 export type RunStartFields = Omit<RunStartEvent, 'key' | 'parentKey' | 'parentContext' | 'framework'>;
@@ -50,7 +50,7 @@ export function mapErrorInfo(error: unknown): ErrorInfo | undefined {
   const lcCode = readString(field(error, 'lc_error_code'));
   const info = compact<ErrorInfo>({
     code: readStringOnly(field(error, 'code')) ?? readString(path(error, 'error', 'code')) ?? lcCode,
-    retryable: lcCode === undefined ? undefined : RETRYABLE_BY_LC_CODE[lcCode],
+    retryable: lcCode === undefined ? undefined : lookup(RETRYABLE_BY_LC_CODE, lcCode),
   });
   return Object.keys(info).length > 0 ? info : undefined;
 }

@@ -48,6 +48,24 @@ export function readStringOnly(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** `table[key]` for the table's own keys only: `constructor`, `__proto__` or `toString` must not read the prototype. */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/**
+ * A log line's text for a thrown value. `String(error)` itself can throw (a null-prototype object, a throwing
+ * `toString` or `Symbol.toPrimitive`), and a log line must never throw into the caller.
+ */
+export function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return `${String(error.name)}: ${String(error.message)}`;
+    return String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}
+
 /** Drops `undefined` properties so events carry only what was read. */
 export function compact<T extends object>(value: T): T {
   const out: UnknownRecord = {};

@@ -1,8 +1,6 @@
 import { field } from '@agentops/llm-callback-core/adapter-kit';
-import { diag } from '@opentelemetry/api';
+import { warnFailure } from './log.js';
 import { list, readStringOnly, safely } from './read.js';
-
-const logger = diag.createComponentLogger({ namespace: '@agentops/langchain' });
 
 /** Marks handler instances, so that copies of this package loaded twice (ESM and CJS) still recognize each other. */
 export const HANDLER_BRAND: unique symbol = Symbol.for('@agentops/langchain/handler');
@@ -54,7 +52,7 @@ export function runInToolContext<T>(config: unknown, fn: () => T): T {
     ];
     handler = candidates.find(isAgentOpsLangChainHandler) as RunContextRunner | undefined;
   } catch (error) {
-    logger.warn(`runInToolContext failed: ${String(error)}`);
+    warnFailure('runInToolContext failed', error);
   }
   return handler ? handler.runInToolContext(config, fn) : fn();
 }

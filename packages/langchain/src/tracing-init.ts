@@ -1,7 +1,5 @@
 import { field } from '@agentops/llm-callback-core/adapter-kit';
-import { diag } from '@opentelemetry/api';
-
-const logger = diag.createComponentLogger({ namespace: '@agentops/langchain' });
+import { warn, warnFailure } from './log.js';
 
 /** In a variable so that bundlers do not require the optional peer of apps that never pass `apiKey`. */
 const TRACING_MODULE = '@agentops/tracing';
@@ -18,8 +16,7 @@ export function createTracingInitializer(load: TracingLoader): (apiKey: string) 
   return (apiKey) => {
     try {
       if (started) {
-        if (started.apiKey !== apiKey)
-          logger.warn('apiKey ignored: AgentOps tracing was already set up with another key');
+        if (started.apiKey !== apiKey) warn('apiKey ignored: AgentOps tracing was already set up with another key');
         return started.done;
       }
       started = { apiKey, done: initialize(load, apiKey) };
@@ -37,7 +34,7 @@ async function initialize(load: TracingLoader, apiKey: string): Promise<boolean>
     init({ apiKey });
     return true;
   } catch (error) {
-    logger.warn(`apiKey given, but ${TRACING_MODULE} could not be set up (is it installed?): ${String(error)}`);
+    warnFailure(`apiKey given, but ${TRACING_MODULE} could not be set up (is it installed?)`, error);
     return false;
   }
 }
