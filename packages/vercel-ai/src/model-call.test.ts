@@ -3,6 +3,7 @@ import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
 import { pullStream, streamParts } from './__fixtures__/ai-versions.js';
 import { testTracing } from './__fixtures__/telemetry-harness.js';
+import { agentopsMiddleware } from './agentops-middleware.js';
 import { StreamAccumulator } from './map-stream.js';
 import { isRecordedCall, type ModelCall, RECORDED_CALL_KEY, runModelCall } from './model-call.js';
 
@@ -61,6 +62,57 @@ describe('runModelCall', () => {
     await expect(runModelCall(call, async () => Promise.reject(error))).rejects.toBe(error);
     expect(handle.fail).toHaveBeenCalledWith(expect.objectContaining({ error, errorInfo: { type: 'Error' } }));
     expect(handle.end).not.toHaveBeenCalled();
+  });
+});
+
+/** An array whose `length` throws: mapping it fails. */
+function unreadableArray(): unknown[] {
+  return new Proxy([1, 2], {
+    get(target, key) {
+      if (key === 'length') throw new Error('unreadable length');
+      return Reflect.get(target, key);
+    },
+  });
+}
+
+describe('runModelCall when recording fails', () => {
+  it('ends a generate span once, without the unreadable data, and returns the model result', async () => {
+    const tracing = testTracing();
+    const middleware = agentopsMiddleware({ tracerProvider: tracing.provider });
+    const result = { content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', warnings: unreadableArray() };
+    const returned = await middleware.wrapGenerate?.({
+      doGenerate: async () => result,
+      doStream: async () => ({}),
+      params: { prompt: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] },
+      model: { provider: 'openai.chat', modelId: 'gpt-4o' },
+    } as never);
+    expect(returned).toBe(result);
+    expect(tracing.capture.openCount()).toBe(0);
+    const spans = tracing.spans();
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.attributes['gen_ai.request.model']).toBe('gpt-4o');
+    await tracing.shutdown();
+  });
+
+  it('ends the handle directly when `complete` throws', async () => {
+    const { call, handle } = fakeCall();
+    call.complete = () => {
+      throw new Error('broken complete');
+    };
+    const result = { content: [{ type: 'text', text: 'hi' }], finishReason: 'stop' };
+    expect(await runModelCall(call, async () => result)).toBe(result);
+    expect(handle.end).toHaveBeenCalledTimes(1);
+    expect(handle.fail).not.toHaveBeenCalled();
+  });
+
+  it('ends with the server details when the mapping throws', async () => {
+    const { call, handle } = fakeCall();
+    const result = { content: unreadableArray(), request: { url: 'https://api.example.com:8443/v1' } };
+    expect(await runModelCall(call, async () => result)).toBe(result);
+    expect(handle.end).toHaveBeenCalledTimes(1);
+    expect(handle.end.mock.calls[0]?.[0]).toEqual({
+      attributes: { 'server.address': 'api.example.com', 'server.port': 8443 },
+    });
   });
 });
 

@@ -82,8 +82,22 @@ export async function runModelCall<R>(call: ModelCall, execute: () => PromiseLik
   }
   call.request = field(result, 'request');
   if (field(result, 'stream') !== undefined) return tapStream(result, call, signal);
-  guard(() => call.complete(details(call, mapGenerateResult(result))));
+  // A result that cannot be mapped still ends its span (without the unreadable data): never left for the TTL.
+  const end = guard(() => details(call, mapGenerateResult(result))) ?? guard(() => details(call, {})) ?? {};
+  completeModelCall(call, end);
   return result;
+}
+
+/**
+ * Ends the call successfully through `complete`; if that throws, ends its handle directly (a second end of an ended
+ * call is a no-op in the core), so the span ends once whatever the recording code does.
+ */
+export function completeModelCall(call: ModelCall, end: MappedEnd): void {
+  try {
+    call.complete(end);
+  } catch {
+    guard(() => call.handle.end(end));
+  }
 }
 
 /** Ends the call as failed, with whatever it produced before (`partial`). */
@@ -133,7 +147,7 @@ function tapStream<R>(result: R, call: ModelCall, signal: unknown): R {
     } else if (accumulator.hasError) {
       failModelCall(call, accumulator.error, end);
     } else {
-      guard(() => call.complete(end));
+      completeModelCall(call, end);
     }
   };
   const onAbort = (): void =>
