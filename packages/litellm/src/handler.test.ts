@@ -339,6 +339,30 @@ describe('AgentOpsLiteLLMHandler: logStandardLoggingPayload', () => {
     expect(spansNamed('anon-model.llm')).toHaveLength(2);
   });
 
+  it('records the valid items of a batch around items whose fields throw, and counts the bad ones', () => {
+    const handler = newHandler();
+    const unreadableMetadata = {
+      litellm_call_id: 'broken-item',
+      get metadata(): unknown {
+        throw new Error('unreadable');
+      },
+    };
+    const unreadableId = {
+      get id(): unknown {
+        throw new Error('unreadable');
+      },
+    };
+    expect(handler.logStandardLoggingPayload([toolCall(), unreadableMetadata, unreadableId, anthropic()])).toEqual({
+      accepted: 2,
+      rejected: 2,
+      errors: ['item 2: unreadable', 'payload 1: unreadable (a field threw when read)'],
+    });
+    handler.close();
+    expect(spansNamed('gpt-4o.llm')).toHaveLength(1);
+    expect(spansNamed('claude-sonnet.llm')).toHaveLength(1);
+    expect(tracing.spans().map((span) => span.attributes['litellm.call_id'])).not.toContain('broken-item');
+  });
+
   it('never throws and reports input that is not a payload', () => {
     const handler = newHandler();
     expect(handler.logStandardLoggingPayload(undefined)).toEqual({

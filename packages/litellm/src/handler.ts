@@ -26,7 +26,10 @@ import { VERSION } from './version.js';
 export interface PayloadIngestSummary {
   /** Valid payloads: recorded as spans, or ignored as duplicates of a call already recorded. */
   accepted: number;
-  /** Lines or items that were not payloads (invalid JSON, not an object, no `id`, `model` or `call_type`). */
+  /**
+   * Lines or items not recorded: not payloads (invalid JSON, not an object, no `id`, `model` or `call_type`),
+   * unreadable (a field throws when read), or received after `close()`.
+   */
   rejected: number;
   /** Why items were rejected (the first few). */
   errors: string[];
@@ -135,14 +138,26 @@ export class AgentOpsLiteLLMHandler {
     this.guard('logStandardLoggingPayload', () => {
       const { payloads, rejected, errors } = parseStandardLoggingPayloads(input);
       Object.assign(summary, { rejected, errors });
+      const reject = (index: number, reason: string): void => {
+        summary.rejected += 1;
+        if (summary.errors.length < 20) summary.errors.push(`payload ${index}: ${reason}`);
+      };
+      let unreadable = 0;
+      let firstError: unknown;
       payloads.forEach((payload, index) => {
-        const mapped = mapStandardPayload(payload);
-        if (this.record(mapped, mapped.failed, 0)) summary.accepted += 1;
-        else {
-          summary.rejected += 1;
-          if (summary.errors.length < 20) summary.errors.push(`payload ${index}: the handler is closed`);
+        // Each payload on its own: one whose fields throw when read is rejected, the rest are still recorded.
+        try {
+          const mapped = mapStandardPayload(payload);
+          if (this.record(mapped, mapped.failed, 0)) summary.accepted += 1;
+          else reject(index, 'the handler is closed');
+        } catch (error) {
+          if (unreadable === 0) firstError = error;
+          unreadable += 1;
+          reject(index, 'unreadable (a field threw when read)');
         }
       });
+      if (unreadable > 0)
+        logger.warn(`logStandardLoggingPayload: ${unreadable} unreadable payload(s) not recorded`, firstError);
     });
     return summary;
   }

@@ -137,16 +137,25 @@ export function parseStandardLoggingPayloads(input: unknown): ParsedPayloads {
     result.rejected += 1;
     if (result.errors.length < MAX_ERRORS) result.errors.push(reason);
   };
+  let items: readonly unknown[];
+  let length: number;
   try {
-    const items = candidates(input, reject);
-    items.forEach((item, index) => {
-      const payload = obj(item);
+    items = candidates(input, reject);
+    length = items.length;
+  } catch {
+    reject('unreadable input');
+    return result;
+  }
+  // Each item on its own: one that throws when read is rejected, the rest are still read.
+  for (let index = 0; index < length; index++) {
+    try {
+      const payload = obj(items[index]);
       if (!payload) reject(`item ${index}: not a payload object`);
       else if (!looksLikePayload(payload)) reject(`item ${index}: not a LiteLLM payload (no id, model or call_type)`);
       else result.payloads.push(payload);
-    });
-  } catch {
-    reject('unreadable input');
+    } catch {
+      reject(`item ${index}: unreadable`);
+    }
   }
   return result;
 }
