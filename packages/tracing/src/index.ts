@@ -8,7 +8,15 @@ export {
 } from './agentops-exporter.js';
 export { type ConsoleExporterOptions, ConsoleWaterfallProcessor } from './console-processor.js';
 export { type FileExporterOptions, FileSpanExporter } from './file-exporter.js';
-export { type ExporterName, type InitOptions, init, resolveExporters, type TracingHandle } from './init.js';
+export {
+  DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+  type ExporterName,
+  type InitOptions,
+  init,
+  resolveExporters,
+  resolveSpanLimits,
+  type TracingHandle,
+} from './init.js';
 export type { LogLevel } from './log.js';
 export {
   createOtlpExporter,
@@ -24,6 +32,7 @@ export {
   createConsoleSpanProcessor,
   createFileSpanProcessor,
   createOtlpSpanProcessor,
+  DEFAULT_MAX_QUEUE_SIZE,
   type StatsExporter,
 } from './processors.js';
 export { buildResource, type ResourceOptions } from './resource.js';

@@ -7,7 +7,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureDiag, type DiagCapture } from '../test/helpers/diag-capture.js';
 import { exitHooksInstalled, sigtermHandled } from './exit-hooks.js';
 import { isOtelGlobalRegistered } from './globals.js';
-import { init, resolveExporters, type TracingHandle } from './init.js';
+import {
+  DEFAULT_ATTRIBUTE_COUNT_LIMIT,
+  init,
+  resolveExporters,
+  resolveSpanLimits,
+  type TracingHandle,
+} from './init.js';
 import { resetWarnings } from './log.js';
 import type { SpanRecord } from './span-json.js';
 
@@ -167,6 +173,43 @@ describe('init()', () => {
     });
     const [inner, outer] = memory.getFinishedSpans();
     expect(inner!.parentSpanContext?.spanId).toBe(outer!.spanContext().spanId);
+  });
+
+  it('keeps the attributes of an LLM span with a long conversation (1024, not the SDK default of 128)', () => {
+    const memory = new InMemorySpanExporter();
+    const tracing = start({ exporters: [], spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
+    const attributes: Record<string, string> = {};
+    // 200 messages (role + content each), then the completion: the attributes an adapter writes last.
+    for (let i = 0; i < 200; i++) {
+      attributes[`gen_ai.prompt.${i}.role`] = 'user';
+      attributes[`gen_ai.prompt.${i}.content`] = `message ${i}`;
+    }
+    attributes['gen_ai.completion.0.content'] = 'the answer';
+    tracing.provider.getTracer('limits').startSpan('gpt-4o.llm', { attributes }).end();
+    const [span] = memory.getFinishedSpans();
+    expect(Object.keys(span!.attributes)).toHaveLength(401);
+    expect(span!.attributes['gen_ai.completion.0.content']).toBe('the answer');
+  });
+
+  it('takes the attribute count limit from the option, then OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', () => {
+    expect(resolveSpanLimits()).toEqual({ attributeCountLimit: DEFAULT_ATTRIBUTE_COUNT_LIMIT });
+    expect(resolveSpanLimits({ attributeCountLimit: 64, eventCountLimit: 10 })).toEqual({
+      attributeCountLimit: 64,
+      eventCountLimit: 10,
+    });
+    vi.stubEnv('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', '2000');
+    expect(resolveSpanLimits()).toEqual({ attributeCountLimit: 2000 });
+    const memory = new InMemorySpanExporter();
+    const tracing = start({
+      exporters: [],
+      spanLimits: { attributeCountLimit: 3 },
+      spanProcessors: [new SimpleSpanProcessor({ exporter: memory })],
+    });
+    tracing.provider
+      .getTracer('limits')
+      .startSpan('s', { attributes: { a: 1, b: 2, c: 3, d: 4 } })
+      .end();
+    expect(Object.keys(memory.getFinishedSpans()[0]!.attributes)).toEqual(['a', 'b', 'c']);
   });
 
   it('leaves an existing global provider alone and says so once', () => {

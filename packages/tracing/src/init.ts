@@ -19,7 +19,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { AgentOpsExporterOptions } from './agentops-exporter.js';
 import type { ConsoleExporterOptions } from './console-processor.js';
-import { isDisabledByEnv, readEnv, readEnvList } from './env.js';
+import { isDisabledByEnv, readEnv, readEnvList, readEnvNumber } from './env.js';
 import { type ExitTarget, registerExitTarget } from './exit-hooks.js';
 import type { FileExporterOptions } from './file-exporter.js';
 import { globalState, isOtelGlobalRegistered } from './globals.js';
@@ -80,7 +80,12 @@ export interface InitOptions {
   spanProcessors?: SpanProcessor[];
   /** Sampler of the provider. @default parent-based, always on */
   sampler?: Sampler;
-  /** Span limits of the provider. */
+  /**
+   * Span limits of the provider. `attributeCountLimit` defaults to {@link DEFAULT_ATTRIBUTE_COUNT_LIMIT} (1024), not
+   * the SDK's 128: an LLM span of a long conversation holds an attribute or more per message, and AgentOps indexes
+   * prompts and completions. The other limits keep the SDK's defaults.
+   * @default `{ attributeCountLimit: OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT ?? OTEL_ATTRIBUTE_COUNT_LIMIT ?? 1024 }`
+   */
   spanLimits?: SpanLimits;
   /**
    * Register the provider (and, when missing, an AsyncLocalStorage context manager and the W3C propagators) as the
@@ -264,6 +269,15 @@ export function init(options: InitOptions = {}): TracingHandle {
   }
 }
 
+/** Default most attributes per span of the provider `init()` creates (the SDK's default is 128). */
+export const DEFAULT_ATTRIBUTE_COUNT_LIMIT = 1024;
+
+/** The provider's span limits: the option, else the OpenTelemetry environment, else a limit that fits LLM spans. */
+export function resolveSpanLimits(limits: SpanLimits = {}): SpanLimits {
+  const fromEnv = readEnvNumber('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT') ?? readEnvNumber('OTEL_ATTRIBUTE_COUNT_LIMIT');
+  return { ...limits, attributeCountLimit: limits.attributeCountLimit ?? fromEnv ?? DEFAULT_ATTRIBUTE_COUNT_LIMIT };
+}
+
 function createHandle(options: InitOptions): TracingHandle {
   const names = resolveExporters(options);
   const exportProcessors = createProcessors(names, options);
@@ -275,7 +289,7 @@ function createHandle(options: InitOptions): TracingHandle {
     }),
     spanProcessors: [...exportProcessors, ...(options.spanProcessors ?? []), activity],
     ...(options.sampler !== undefined ? { sampler: options.sampler } : {}),
-    ...(options.spanLimits !== undefined ? { spanLimits: options.spanLimits } : {}),
+    spanLimits: resolveSpanLimits(options.spanLimits),
   });
 
   let registered = false;

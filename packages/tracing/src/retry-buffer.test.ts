@@ -165,13 +165,29 @@ describe('RetryingSpanExporter', () => {
 });
 
 describe('isRetryableExportError', () => {
-  it('retries network errors, HTTP 408/429/5xx and the retryable gRPC codes only', () => {
+  it('retries network errors, HTTP 408/429/502/503/504 and the retryable gRPC codes only', () => {
     const withCode = (code: number) => Object.assign(new Error('x'), { code });
+    const retryable = (codes: number[]) => codes.map((c) => isRetryableExportError(withCode(c)));
     expect(isRetryableExportError(new Error('socket hang up'))).toBe(true);
-    expect([408, 429, 500, 503].map((c) => isRetryableExportError(withCode(c)))).toEqual([true, true, true, true]);
-    expect([400, 401, 404, 413].map((c) => isRetryableExportError(withCode(c)))).toEqual([false, false, false, false]);
-    expect([14, 4, 8].map((c) => isRetryableExportError(withCode(c)))).toEqual([true, true, true]);
-    expect([3, 7, 16].map((c) => isRetryableExportError(withCode(c)))).toEqual([false, false, false]);
+    expect(retryable([408, 429, 502, 503, 504])).toEqual([true, true, true, true, true]);
+    expect(retryable([400, 401, 404, 413, 500, 501, 505])).toEqual([false, false, false, false, false, false, false]);
+    expect(retryable([1, 4, 8, 10, 11, 14, 15])).toEqual([true, true, true, true, true, true, true]);
+    expect(retryable([2, 3, 7, 12, 13, 16])).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('treats one backend failure the same over HTTP and gRPC', () => {
+    const withCode = (code: number) => Object.assign(new Error('x'), { code });
+    // [HTTP status, the gRPC code a gateway maps it to]: internal error, unavailable, overloaded, timeout.
+    const pairs: [number, number][] = [
+      [500, 13],
+      [503, 14],
+      [429, 8],
+      [504, 4],
+    ];
+    for (const [http, grpc] of pairs)
+      expect(isRetryableExportError(withCode(http)), `HTTP ${http} vs gRPC ${grpc}`).toBe(
+        isRetryableExportError(withCode(grpc)),
+      );
     expect(isRetryableExportError(new ExportFailure('x', { retryable: false, code: 503 }))).toBe(false);
   });
 });

@@ -33,10 +33,12 @@ export interface DroppedByReason {
   expired: number;
   /** Over `maxBufferedSpans`. */
   overflow: number;
-  /** Refused by the backend with an error that retrying cannot fix (e.g. HTTP 400, a rejected API key). */
+  /** Refused by the backend with an error that retrying cannot fix (e.g. HTTP 400 or 500, gRPC INTERNAL, a rejected API key). */
   rejected: number;
   /** Still buffered when the exporter was shut down. */
   shutdown: number;
+  /** Over the batch processor's `maxQueueSize` (a burst the queue could not hold); counted by the processor. */
+  queue: number;
 }
 
 /** Counters of one exporter (or, from `init()`, the sum over its exporters). */
@@ -58,8 +60,9 @@ export interface ExportStats {
 
 /**
  * An error an exporter can report to say precisely what the retry buffer should do with a batch. Other errors are
- * classified by their `code`: HTTP 408, 429 and 5xx and the retryable gRPC codes are retried, other HTTP 4xx and
- * gRPC codes are permanent, errors without a code (network failures, timeouts) are retried.
+ * classified by their `code` (see {@link isRetryableExportError}): the transient failures of the OTLP specification
+ * are retried on both transports, everything else with a code is permanent, errors without a code (network failures,
+ * timeouts) are retried.
  */
 export class ExportFailure extends Error {
   /** Retry the batch later (true) or drop it (false). */
@@ -78,8 +81,18 @@ export class ExportFailure extends Error {
   }
 }
 
-/** gRPC status codes the OTLP specification says to retry. */
+/**
+ * gRPC status codes the OTLP specification says to retry: CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
+ * OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS. INTERNAL (13) and UNKNOWN (2) are not.
+ */
 const RETRYABLE_GRPC_CODES = new Set([1, 4, 8, 10, 11, 14, 15]);
+
+/**
+ * HTTP statuses retried: the OTLP specification's 429, 502, 503 and 504, plus 408 (the request timed out, as gRPC's
+ * DEADLINE_EXCEEDED). Other 4xx and 5xx, including 500 (gRPC's INTERNAL), are permanent, as the specification says,
+ * so that one backend failure is handled the same over HTTP and gRPC.
+ */
+const RETRYABLE_HTTP_STATUSES = new Set([408, 429, 502, 503, 504]);
 
 interface Classified {
   ok: boolean;
@@ -104,12 +117,18 @@ function errorMessage(error: unknown): string {
   return typeof error === 'string' ? error : 'unknown error';
 }
 
-/** Decides whether a failed export is worth retrying. */
+/**
+ * Decides whether a failed export is worth retrying, the same way for both transports: an {@link ExportFailure}
+ * says so itself; an error without a code (network failure, timeout) is retried; HTTP 408, 429, 502, 503 and 504 and
+ * the gRPC codes CANCELLED, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS
+ * are retried (the OTLP specification's transient failures); any other code (HTTP 500, gRPC INTERNAL, 4xx, ...) is
+ * permanent: the batch is dropped, counted as `rejected` and reported.
+ */
 export function isRetryableExportError(error: unknown): boolean {
   if (error instanceof ExportFailure) return error.retryable;
   const code = errorCode(error);
   if (code === undefined) return true;
-  if (code >= 100) return code === 408 || code === 429 || code >= 500;
+  if (code >= 100) return RETRYABLE_HTTP_STATUSES.has(code);
   return RETRYABLE_GRPC_CODES.has(code);
 }
 
@@ -132,7 +151,7 @@ interface Entry {
   attempts: number;
 }
 
-type DropReason = keyof DroppedByReason;
+type DropReason = Exclude<keyof DroppedByReason, 'queue'>;
 
 function formatWindow(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -182,8 +201,8 @@ export class RetryingSpanExporter implements SpanExporter {
     dropped: 0,
     failedAttempts: 0,
   };
-  private readonly droppedBy: DroppedByReason = { expired: 0, overflow: 0, rejected: 0, shutdown: 0 };
-  private readonly unreported: DroppedByReason = { expired: 0, overflow: 0, rejected: 0, shutdown: 0 };
+  private readonly droppedBy: DroppedByReason = { expired: 0, overflow: 0, rejected: 0, shutdown: 0, queue: 0 };
+  private readonly unreported: DroppedByReason = { expired: 0, overflow: 0, rejected: 0, shutdown: 0, queue: 0 };
   private lastReportAt = Number.NEGATIVE_INFINITY;
   private reportTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -491,6 +510,7 @@ export function addExportStats(a: ExportStats, b: ExportStats): ExportStats {
       overflow: a.droppedBy.overflow + b.droppedBy.overflow,
       rejected: a.droppedBy.rejected + b.droppedBy.rejected,
       shutdown: a.droppedBy.shutdown + b.droppedBy.shutdown,
+      queue: a.droppedBy.queue + b.droppedBy.queue,
     },
   };
   const lastError = b.lastError ?? a.lastError;
@@ -506,6 +526,6 @@ export function emptyExportStats(): ExportStats {
     dropped: 0,
     buffered: 0,
     failedAttempts: 0,
-    droppedBy: { expired: 0, overflow: 0, rejected: 0, shutdown: 0 },
+    droppedBy: { expired: 0, overflow: 0, rejected: 0, shutdown: 0, queue: 0 },
   };
 }
