@@ -80,13 +80,15 @@ export function getRegistry(): Registry {
 
 const RECENT_LIMIT = 20_000;
 const RECENT_MS = 10 * 60_000;
+const PRUNE_BATCH = 1024;
 
 /** Remembers an ended key so that late duplicates are recognized, within bounds of count and age. */
 export function rememberEnded(registry: Registry, key: string, now: number): void {
   const recent = registry.recentlyEnded;
   recent.delete(key);
   recent.set(key, now);
-  if (recent.size > RECENT_LIMIT || (recent.size & 255) === 0) {
+  // Pruned in batches, so that a full map costs one iterator per 1,024 ends, not one per end.
+  if (recent.size > RECENT_LIMIT + PRUNE_BATCH || (recent.size & 1023) === 0) {
     for (const [oldKey, endedAt] of recent) {
       if (recent.size <= RECENT_LIMIT && now - endedAt < RECENT_MS) break;
       recent.delete(oldKey);

@@ -1,0 +1,149 @@
+// Bridge ingestion throughput: what the LiteLLM bridge will do per POST from the proxy's generic_api logger, without
+// the HTTP layer (not built yet). One batch = one `json_array` body of 512 ~4 KB StandardLoggingPayloads (LiteLLM's
+// default batch size) → `handler.logStandardLoggingPayload(body)` (default options: secret rules on, full content)
+// → BatchSpanProcessor → exported to an in-memory receiver, flushed at the end of every batch so its export is counted
+// with it. The body is built before the measured region; one process, one thread.
+//
+// Configurations:
+//   parse-only       JSON.parse of the body, nothing else (reference: the part any bridge pays)
+//   agentops         text body → spans → receiver that counts spans
+//   agentops-otlp    the same, the receiver gets OTLP protobuf bytes (ProtobufTraceSerializer), as a real exporter sends
+//   agentops-objects the payloads already parsed (array of objects) → spans → counting receiver
+import { jsonArrayBody, PAYLOAD_BYTES } from './litellm-workload.mjs';
+import { otelSdk } from './otel-env.mjs';
+
+export const BATCH = 512;
+
+const cpuMicros = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+class Receiver {
+  constructor(serialize) {
+    this.serialize = serialize;
+    this.spans = 0;
+    this.bytes = 0;
+    this.exports = 0;
+  }
+  export(spans, done) {
+    this.exports++;
+    this.spans += spans.length;
+    if (this.serialize) this.bytes += this.serialize(spans)?.length ?? 0;
+    done({ code: 0 });
+  }
+  shutdown() {
+    return Promise.resolve();
+  }
+  forceFlush() {
+    return Promise.resolve();
+  }
+}
+
+async function setup(config) {
+  if (config === 'parse-only') {
+    return {
+      prepare: () => jsonArrayBody(BATCH),
+      ingest: (body) => JSON.parse(body).length,
+      flush: async () => {},
+      stats: () => undefined,
+      note: 'JSON.parse of the json_array body only',
+      reference: 'parse',
+    };
+  }
+  const otel = await otelSdk();
+  let serialize;
+  if (config === 'agentops-otlp') {
+    const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+    serialize = (spans) => ProtobufTraceSerializer.serializeRequest(spans);
+  }
+  const receiver = new Receiver(serialize);
+  const provider = otel.register([
+    otel.batch(receiver, { maxExportBatchSize: BATCH, maxQueueSize: 8 * BATCH, scheduledDelayMillis: 1000 }),
+  ]);
+  const { AgentOpsLiteLLMHandler } = await import('@agentops/litellm');
+  const { coreState } = await import('./ours.mjs');
+  const handler = new AgentOpsLiteLLMHandler({});
+  const objects = config === 'agentops-objects';
+  return {
+    prepare: () => (objects ? JSON.parse(jsonArrayBody(BATCH)) : jsonArrayBody(BATCH)),
+    ingest(body) {
+      const summary = handler.logStandardLoggingPayload(body);
+      if (summary.accepted !== BATCH) throw new Error(`accepted ${summary.accepted}/${BATCH}: ${summary.errors[0]}`);
+      return summary.accepted;
+    },
+    flush: () => provider.forceFlush(),
+    receiver,
+    stats: () => ({ ...coreState(), handler: handler.stats() }),
+    note: {
+      agentops: 'json_array text → logStandardLoggingPayload → BatchSpanProcessor → counting receiver',
+      'agentops-otlp': 'json_array text → logStandardLoggingPayload → BatchSpanProcessor → OTLP protobuf bytes',
+      'agentops-objects': 'parsed payload objects → logStandardLoggingPayload → BatchSpanProcessor → counting receiver',
+    }[config],
+  };
+}
+
+/** Runs the bridge modes for one configuration; `tools` carries the worker's marker() and profiler. */
+export async function runBridge(spec, tools) {
+  const s = await setup(spec.config);
+  const modes = [];
+  const batch = async (body) => {
+    const n = s.ingest(body);
+    await s.flush();
+    return n;
+  };
+  for (const mode of spec.modes) {
+    try {
+      for (let i = 0; i < mode.warmup; i++) await batch(s.prepare());
+      const out = { mode: mode.name, payload_bytes: PAYLOAD_BYTES, batch: BATCH };
+      if (spec.method === 'timing') {
+        const perBatchCpu = [];
+        let payloads = 0;
+        let cpu = 0;
+        let wall = 0;
+        const spans0 = s.receiver?.spans ?? 0;
+        const bytes0 = s.receiver?.bytes ?? 0;
+        const t0 = Date.now();
+        while (perBatchCpu.length < mode.batches || Date.now() - t0 < (mode.minMs ?? 0)) {
+          const body = s.prepare();
+          const c0 = cpuMicros();
+          const w0 = process.hrtime.bigint();
+          payloads += await batch(body);
+          const w = Number(process.hrtime.bigint() - w0);
+          const c = cpuMicros() - c0;
+          perBatchCpu.push(c);
+          cpu += c;
+          wall += w / 1000;
+        }
+        const sorted = [...perBatchCpu].sort((a, b) => a - b);
+        const per = (us) => (BATCH / us) * 1e6;
+        Object.assign(out, {
+          n: payloads,
+          batches: perBatchCpu.length,
+          payloads_per_cpu_s: (payloads / cpu) * 1e6,
+          payloads_per_wall_s: (payloads / wall) * 1e6,
+          batch_median_payloads_per_cpu_s: per(sorted[Math.floor(sorted.length / 2)]),
+          batch_best_payloads_per_cpu_s: per(sorted[0]),
+          batch_worst_payloads_per_cpu_s: per(sorted[sorted.length - 1]),
+          cpu_us_per_payload: cpu / payloads,
+          exported_spans: s.receiver ? s.receiver.spans - spans0 : undefined,
+          exported_bytes: s.receiver ? s.receiver.bytes - bytes0 : undefined,
+        });
+      } else if (spec.method === 'profile') {
+        Object.assign(
+          out,
+          await tools.profiled(mode, async () => {
+            let n = 0;
+            const t0 = Date.now();
+            while (n < mode.n || Date.now() - t0 < (mode.minMs ?? 0)) n += await batch(s.prepare());
+            return n;
+          }),
+        );
+      } else throw new Error(`method ${spec.method} not supported for the bridge`);
+      modes.push(out);
+    } catch (err) {
+      modes.push({ mode: mode.name, error: String(err?.stack ?? err).slice(0, 800) });
+    }
+  }
+  return { modes, note: s.note, reference: s.reference ?? false, final_state: s.stats() };
+}

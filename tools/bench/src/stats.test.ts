@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { evaluate, renderMarkdown } from './report.mjs';
+import {
+  callgrindPerCall,
+  callgrindTotals,
+  componentOf,
+  linearFit,
+  median,
+  percentile,
+  profileSelfTime,
+  readCallgrindDumps,
+  spread,
+} from './stats.mjs';
+
+describe('statistics', () => {
+  it('takes nearest-rank percentiles and the upper median', () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(3);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99)).toBe(10);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('measures spread as (max - min) / min', () => {
+    expect(spread([100, 110, 120])).toBeCloseTo(0.2);
+    expect(spread([100])).toBeUndefined();
+  });
+
+  it('fits a line', () => {
+    const fit = linearFit([
+      { x: 0, y: 1 },
+      { x: 10, y: 21 },
+      { x: 20, y: 41 },
+    ]);
+    expect(fit.slope).toBeCloseTo(2);
+    expect(fit.intercept).toBeCloseTo(1);
+  });
+});
+
+describe('callgrind dumps', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('maps every dump to the marker that closed it and gives per-call medians after the settling phase', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
+    const base = path.join(dir, 'cg.out');
+    const totals = [5_000_000, 9_000_000, 1_000, 2_000_000, 1_000, 2_200_000, 1_000, 2_100_000];
+    totals.forEach((t, i) => {
+      writeFileSync(
+        `${base}.${i + 1}`,
+        `version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: ${t}\ntotals: ${t}\n`,
+      );
+    });
+    const labels = [
+      'gap',
+      'ours|generate|0',
+      'gap',
+      'ours|generate|1',
+      'gap',
+      'ours|generate|2',
+      'gap',
+      'ours|generate|3',
+    ];
+    const counts = readCallgrindDumps(base, labels);
+    expect(counts[3]).toEqual({ label: 'ours|generate|1', instructions: 2_000_000, jit: 0 });
+    const [row] = callgrindPerCall(counts, { generate: 100 });
+    expect(row).toMatchObject({ config: 'ours', mode: 'generate', perCall: 21_000 });
+    expect(row.phases).toEqual([90_000, 20_000, 22_000, 21_000]);
+    expect(row.spread).toBeCloseTo(0.1);
+  });
+
+  it('subtracts the instructions spent in V8 compilers, called from outside them', () => {
+    const dump = [
+      'events: Ir',
+      'summary: 1000',
+      'fn=(1) Builtins_CEntry_Return1_ArgvOnStack_NoBuiltinExit',
+      '0 10',
+      'cfn=(2) v8::internal::Runtime_OptimizeTurbofanEager(int, unsigned long*, v8::internal::Isolate*)',
+      'calls=1 0',
+      '0 600',
+      'fn=(2)',
+      '0 5',
+      'cfn=(3) v8::internal::Runtime_CompileLazy(int, unsigned long*, v8::internal::Isolate*)',
+      'calls=1 0',
+      '0 100',
+      'fn=(4) Builtins_Call',
+      'cfn=(3)',
+      'calls=1 0',
+      '0 50',
+    ].join('\n');
+    // 600 (TurboFan, including a lazy compile nested in it) + 50 (a lazy compile called from JS) = 650.
+    expect(callgrindTotals(dump)).toEqual({ instructions: 1000, jit: 650 });
+  });
+
+  it('refuses dumps that do not match the markers', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
+    const base = path.join(dir, 'cg.out');
+    writeFileSync(`${base}.1`, 'summary: 10\n');
+    writeFileSync(`${base}.2`, 'summary: 10\n');
+    expect(() => readCallgrindDumps(base, ['gap'])).toThrow(/more callgrind dumps/);
+    expect(() => readCallgrindDumps(base, ['gap', 'a|b|0', 'a|b|1'])).toThrow(/missing/);
+  });
+});
+
+describe('CPU profile self time', () => {
+  it('sums self time per function and per component', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1 } },
+        {
+          id: 2,
+          callFrame: {
+            functionName: 'mapLlm',
+            url: 'file:///repo/packages/llm-callback-core/src/x.ts',
+            lineNumber: 9,
+            columnNumber: 0,
+          },
+        },
+        { id: 3, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1, columnNumber: -1 } },
+      ],
+      samples: [2, 2, 3, 2],
+      timeDeltas: [100, 100, 50, 100],
+    };
+    const result = profileSelfTime(profile, '/repo');
+    expect(result.totalUs).toBe(350);
+    expect(result.functions[0]).toMatchObject({
+      function: 'mapLlm',
+      location: 'packages/llm-callback-core/src/x.ts:10',
+      selfUs: 300,
+    });
+    expect(result.components.find((c: { component: string }) => c.component === 'GC')?.selfUs).toBe(50);
+    expect(componentOf('@opentelemetry/sdk-trace/dist/index.mjs')).toBe('OpenTelemetry');
+    expect(componentOf('packages/vercel-ai/src/map-stream.ts')).toBe('our adapter');
+  });
+});
+
+describe('targets', () => {
+  const timingRow = (config: string, cpu: number, own: number, iqr: number, extra = {}) => ({
+    env: 'repo',
+    framework: 'ai-sdk',
+    mode: 'generate',
+    config,
+    cpu_us: cpu,
+    own_us: own,
+    own_noise_us: iqr,
+    cpu_p25_us: cpu - iqr / 2,
+    cpu_p75_us: cpu + iqr / 2,
+    ...extra,
+  });
+
+  it('compares capture-off own work with the floor, and flags differences below the noise', () => {
+    const results = {
+      timing: [
+        timingRow('floor', 120, 20, 2),
+        timingRow('agentops-nocontent', 150, 50, 2),
+        { ...timingRow('floor', 500, 10, 40), mode: 'stream100' },
+        { ...timingRow('agentops-nocontent', 505, 15, 40), mode: 'stream100' },
+      ],
+      callgrind: {
+        rows: [
+          {
+            env: 'repo',
+            level: 'hook',
+            framework: 'ai-sdk',
+            config: 'floor',
+            mode: 'generate',
+            perCall: 120_000,
+            own: 100_000,
+          },
+          {
+            env: 'repo',
+            level: 'hook',
+            framework: 'ai-sdk',
+            config: 'agentops-nocontent',
+            mode: 'generate',
+            perCall: 140_000,
+            own: 120_000,
+          },
+        ],
+        runs: [],
+      },
+    };
+    const { targets } = evaluate(results);
+    const off = targets.filter((t: { target: string }) => t.target.startsWith('capture off'));
+    const cg = off.find((t: { method: string }) => t.method.startsWith('callgrind'));
+    expect(cg).toMatchObject({ mode: 'generate', pass: true });
+    expect(cg.value).toBeCloseTo(1.2);
+    const cpu = off.find((t: { method: string; mode: string }) => t.method === 'CPU time' && t.mode === 'generate');
+    expect(cpu).toMatchObject({ pass: false });
+    expect(cpu.value).toBeCloseTo(2.5);
+    const noisy = off.find((t: { method: string; mode: string }) => t.method === 'CPU time' && t.mode === 'stream100');
+    expect(noisy).toMatchObject({ unresolved: true, pass: undefined });
+  });
+
+  it('renders a report with the targets and the reproduce command', () => {
+    const results = {
+      meta: {
+        date: '2026-11-27T05:00:00.000Z',
+        node: 'v24.21.0',
+        cpus: 2,
+        load_start: [1, 1, 1],
+        load_end: [2, 2, 2],
+        git_head: 'abc1234',
+        preset: 'default',
+        plan: { rounds: 2 },
+        wall_s: 300,
+        command: 'npm run bench',
+      },
+      bridge: [{ config: 'agentops', payloads_per_cpu_s: 25_000, batch_worst: 21_000, payload_bytes: 4100 }],
+    };
+    const md = renderMarkdown(results);
+    expect(md).toContain('Reproduce: `npm run bench`');
+    expect(md).toMatch(
+      /\| bridge ≥ 20,000 payloads\/s on one core +\| bridge +\| agentops +\| CPU time +\| 25000 +\|.*\| yes +\|/,
+    );
+  });
+});
