@@ -45,12 +45,10 @@ it('keeps every prompt when the limit allows it', () => {
 
 it('a finish reason named like an Object.prototype member stays valid JSON', () => {
   const recorder = createLlmSpanRecorder({ semconv: { genaiLatest: true } });
-  recorder
-    .startCall({ key: 'proto', model: 'm', operation: 'constructor' })
-    .end({
-      outputs: [{ role: 'assistant', parts: text('x'), finishReason: 'constructor' }],
-      finishReasons: ['toString'],
-    });
+  recorder.startCall({ key: 'proto', model: 'm', operation: 'constructor' }).end({
+    outputs: [{ role: 'assistant', parts: text('x'), finishReason: 'constructor' }],
+    finishReasons: ['toString'],
+  });
   const attributes = tracing.spans()[0]?.attributes ?? {};
   expect(JSON.parse(String(attributes['gen_ai.output.messages']))[0].finish_reason).toBe('constructor');
   expect(attributes['gen_ai.response.finish_reasons']).toEqual(['toString']);
