@@ -47,7 +47,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     if (isRecordedCall()) return undefined;
     // Each mapping step is guarded on its own: a payload that breaks one costs its attributes, not the span.
     const call = guard(() => (isObject(params) && extracted.get(params)) || extractCallOptions(params));
-    const mapped = guard(() => mapCallOptions(params));
+    const mapped = guard(() => mapCallOptions(params, true));
     const prompt = field(params, 'prompt');
     const attempt = isObject(prompt) ? (attempts.get(prompt) ?? 0) : 0;
     if (isObject(prompt)) attempts.set(prompt, attempt + 1);

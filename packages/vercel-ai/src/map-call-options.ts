@@ -20,11 +20,18 @@ export interface MappedCallOptions {
   messages?: Message[];
 }
 
+/** The same, with the prompt mapped only when the core asks for it (it does only when it records content). */
+export interface LazyMappedCallOptions extends Omit<MappedCallOptions, 'messages'> {
+  messages?: () => Message[] | undefined;
+}
+
 /**
  * Maps the AI SDK's call options (`LanguageModelV2/V3/V4CallOptions`, the same field names in every version) to the
  * core's request parameters, tool definitions and prompt messages. Unreadable values are dropped.
  */
-export function mapCallOptions(options: unknown): MappedCallOptions {
+export function mapCallOptions(options: unknown): MappedCallOptions;
+export function mapCallOptions(options: unknown, lazyMessages: true): LazyMappedCallOptions;
+export function mapCallOptions(options: unknown, lazyMessages = false): MappedCallOptions | LazyMappedCallOptions {
   const params: RequestParams = {};
   const number = (key: string) => readNumber(field(options, key));
   assign(params, 'temperature', number('temperature'));
@@ -39,7 +46,9 @@ export function mapCallOptions(options: unknown): MappedCallOptions {
   assign(params, 'toolChoice', mapToolChoice(field(options, 'toolChoice')));
   const mapped: MappedCallOptions = { params };
   assign(mapped, 'tools', mapTools(field(options, 'tools')));
-  assign(mapped, 'messages', mapPrompt(field(options, 'prompt')));
+  const prompt = field(options, 'prompt');
+  if (lazyMessages) return { ...mapped, messages: () => mapPrompt(prompt) };
+  assign(mapped, 'messages', mapPrompt(prompt));
   return mapped;
 }
 

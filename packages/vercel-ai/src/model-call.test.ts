@@ -125,3 +125,31 @@ describe('isRecordedCall', () => {
     return tracing.shutdown();
   });
 });
+
+describe('content capture off', () => {
+  it('does not even map the prompt when no content is recorded', async () => {
+    const tracing = testTracing();
+    let promptReads = 0;
+    const prompt = new Proxy([{ role: 'user', content: [{ type: 'text', text: 'secret plan' }] }], {
+      get(target, key) {
+        if (key === 'length') promptReads++;
+        return Reflect.get(target, key);
+      },
+    });
+    const generate = (captureContent: boolean) =>
+      agentopsMiddleware({ tracerProvider: tracing.provider, captureContent }).wrapGenerate?.({
+        doGenerate: async () => ({ content: [{ type: 'text', text: 'ok' }], finishReason: 'stop' }),
+        doStream: async () => ({}),
+        params: { prompt },
+        model: { provider: 'openai.chat', modelId: 'gpt-4o' },
+      } as never);
+    await generate(false);
+    expect(promptReads).toBe(0);
+    await generate(true);
+    expect(promptReads).toBeGreaterThan(0);
+    const [off, on] = tracing.spans();
+    expect(off?.attributes['gen_ai.prompt.0.role']).toBeUndefined();
+    expect(on?.attributes['gen_ai.prompt.0.content']).toBe('secret plan');
+    await tracing.shutdown();
+  });
+});

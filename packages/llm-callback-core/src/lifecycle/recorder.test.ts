@@ -262,7 +262,7 @@ describe('OpenTelemetry manners', () => {
     recorder.startCall({ key, model: 'unsampled', messages });
     recorder.endCall({ key });
     expect(recorder.stats()).toMatchObject({ started: 1, ended: 1, inFlight: 0 });
-    expect(spy).toHaveBeenCalledTimes(1); // only the cheap copy at start
+    expect(spy).not.toHaveBeenCalled(); // not even the copy at start
   });
 
   it('records nothing under suppressTracing', () => {
@@ -431,6 +431,28 @@ describe('adapter conveniences', () => {
       .end();
     const input = JSON.parse(String(byName('vision.llm').attributes['gen_ai.input.messages']));
     expect(input[0].parts[0]).toEqual({ type: 'blob', modality: 'image', mime_type: 'image/png', content: 'iVBORw==' });
+  });
+});
+
+describe('lazy messages', () => {
+  it('builds the messages only when content is recorded, once, and survives a builder that throws', () => {
+    let built = 0;
+    const build = () => {
+      built++;
+      return [user('lazy question')];
+    };
+    createLlmSpanRecorder({ captureContent: false })
+      .startCall({ key: 'lazy-off', model: 'lazy-off', messages: build })
+      .end();
+    expect(built).toBe(0);
+    createLlmSpanRecorder().startCall({ key: 'lazy-on', model: 'lazy-on', messages: build }).end();
+    expect(built).toBe(1);
+    expect(byName('lazy-on.llm').attributes['gen_ai.prompt.0.content']).toBe('lazy question');
+    const failing = () => {
+      throw new Error('builder bug');
+    };
+    createLlmSpanRecorder().startCall({ key: 'lazy-bad', model: 'lazy-bad', messages: failing }).end();
+    expect(byName('lazy-bad.llm').attributes['gen_ai.prompt.0.role']).toBeUndefined();
   });
 });
 

@@ -308,8 +308,9 @@ class Recorder implements LlmSpanRecorder {
       parent.context,
     );
     const capture: ContentCapture = field(event, 'captureContent') === false ? 'none' : this.config.capture;
-    // The request messages are copied (shallowly) now: frameworks may reuse and grow the array afterwards.
-    const messages = kind === 'llm' && capture !== 'none' ? readArray(field(event, 'messages'))?.slice() : undefined;
+    // The request messages are read (and copied, shallowly) now: frameworks may reuse and grow the array afterwards.
+    // Nothing is read when no content is recorded or the span is not sampled.
+    const messages = kind === 'llm' && capture !== 'none' && span.isRecording() ? requestMessages(event) : undefined;
     const idle = readCount(field(event, 'idleTimeoutMs'));
     const metadataSession = readString(field(field(event, 'metadata'), 'sessionId'));
     const entry: Entry = {
@@ -469,6 +470,17 @@ class Recorder implements LlmSpanRecorder {
         reportFailure('enrichSpan hook', hookError);
       }
     }
+  }
+}
+
+function requestMessages(event: unknown): readonly unknown[] | undefined {
+  const messages = field(event, 'messages');
+  if (typeof messages !== 'function') return readArray(messages)?.slice();
+  try {
+    return readArray(messages());
+  } catch (error) {
+    reportFailure('messages builder', error);
+    return undefined;
   }
 }
 
