@@ -161,11 +161,12 @@ export interface CallStartEvent extends StartEventBase {
   params?: RequestParams;
   stream?: boolean;
   tools?: ToolDefinition[];
+  messages?: Message[];
   /**
-   * The request messages, or a function that builds them: the core calls it (once, at start, guarded) only when
-   * content is recorded and the span is sampled, so an adapter pays nothing for them otherwise.
+   * Builds the request messages instead of `messages`: the core calls it (once, at start, guarded) only when content
+   * is recorded and the span is sampled, so an adapter pays nothing for them otherwise.
    */
-  messages?: Message[] | (() => Message[] | undefined);
+  buildMessages?: () => Message[] | undefined;
   /** Host and port of the provider endpoint, when known. */
   serverAddress?: string;
   serverPort?: number;

@@ -22,7 +22,7 @@ export interface MappedCallOptions {
 
 /** The same, with the prompt mapped only when the core asks for it (it does only when it records content). */
 export interface LazyMappedCallOptions extends Omit<MappedCallOptions, 'messages'> {
-  messages?: () => Message[] | undefined;
+  buildMessages?: () => Message[] | undefined;
 }
 
 /**
@@ -47,7 +47,7 @@ export function mapCallOptions(options: unknown, lazyMessages = false): MappedCa
   const mapped: MappedCallOptions = { params };
   assign(mapped, 'tools', mapTools(field(options, 'tools')));
   const prompt = field(options, 'prompt');
-  if (lazyMessages) return { ...mapped, messages: () => mapPrompt(prompt) };
+  if (lazyMessages) return { ...mapped, buildMessages: () => mapPrompt(prompt) };
   assign(mapped, 'messages', mapPrompt(prompt));
   return mapped;
 }

@@ -442,16 +442,16 @@ describe('lazy messages', () => {
       return [user('lazy question')];
     };
     createLlmSpanRecorder({ captureContent: false })
-      .startCall({ key: 'lazy-off', model: 'lazy-off', messages: build })
+      .startCall({ key: 'lazy-off', model: 'lazy-off', buildMessages: build })
       .end();
     expect(built).toBe(0);
-    createLlmSpanRecorder().startCall({ key: 'lazy-on', model: 'lazy-on', messages: build }).end();
+    createLlmSpanRecorder().startCall({ key: 'lazy-on', model: 'lazy-on', buildMessages: build }).end();
     expect(built).toBe(1);
     expect(byName('lazy-on.llm').attributes['gen_ai.prompt.0.content']).toBe('lazy question');
     const failing = () => {
       throw new Error('builder bug');
     };
-    createLlmSpanRecorder().startCall({ key: 'lazy-bad', model: 'lazy-bad', messages: failing }).end();
+    createLlmSpanRecorder().startCall({ key: 'lazy-bad', model: 'lazy-bad', buildMessages: failing }).end();
     expect(byName('lazy-bad.llm').attributes['gen_ai.prompt.0.role']).toBeUndefined();
   });
 });

@@ -475,9 +475,10 @@ class Recorder implements LlmSpanRecorder {
 
 function requestMessages(event: unknown): readonly unknown[] | undefined {
   const messages = field(event, 'messages');
-  if (typeof messages !== 'function') return readArray(messages)?.slice();
+  const build = field(event, 'buildMessages');
+  if (messages !== undefined || typeof build !== 'function') return readArray(messages)?.slice();
   try {
-    return readArray(messages());
+    return readArray(build());
   } catch (error) {
     reportFailure('messages builder', error);
     return undefined;
