@@ -158,6 +158,7 @@ export function startSession(options: SessionOptions = {}): SessionHandle {
     };
     context = context.setValue(SESSION_CONTEXT_KEY, entry);
     registerEntry(registry, entry);
+    registry.bySpan.set(span, entry);
     // Only implicit sessions are candidates for the "newest open session" fallback.
     if (options.implicit !== false) registry.sessions.push(entry);
     const handle = new Session(sessionId, name, context, entry);

@@ -395,6 +395,11 @@ export interface RecorderStats {
 /** A started LLM call. Calling its methods is the same as the keyed ones, without a map lookup. */
 export interface CallHandle {
   readonly key: string;
+  /**
+   * Whether this call's span records message content (it is sampled and content capture is not `'none'`). When
+   * `false`, an adapter may skip building `outputs`: the core would not read them.
+   */
+  readonly recordsContent: boolean;
   /** Record one streamed chunk: O(1), no allocation. */
   chunk(time?: number): void;
   /** Keep the call alive (a ping or keep-alive part) without counting a chunk. */

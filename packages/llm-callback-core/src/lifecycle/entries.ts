@@ -54,7 +54,7 @@ function sessionIn(ctx: Context): Entry | undefined {
   return session && !session.ended ? session : undefined;
 }
 
-export function newestOpenSession(registry: Registry): Entry | undefined {
+function newestOpenSession(registry: Registry): Entry | undefined {
   for (let i = registry.sessions.length - 1; i >= 0; i--) {
     const session = registry.sessions[i];
     if (session && !session.ended) return session;
@@ -72,10 +72,12 @@ function childrenOf(entry: Entry): Set<Entry> {
   return entry.children;
 }
 
-/** Adds an open entry: indexes it, links it to its parent for cleanup, enforces the capacity, arms the sweeper. */
+/**
+ * Adds an open entry: indexes it by key, links it to its parent for cleanup, enforces the capacity, arms the
+ * sweeper. Whoever makes a context with the entry's span active also indexes the span (`registry.bySpan`).
+ */
 export function registerEntry(registry: Registry, entry: Entry): void {
   registry.entries.set(entry.key, entry);
-  registry.bySpan.set(entry.span, entry);
   if (entry.parent) childrenOf(entry.parent).add(entry);
   entry.owner.started++;
   entry.owner.open++;
@@ -101,7 +103,7 @@ export function closeEntry(registry: Registry, entry: Entry, reason: string, end
   if (entry.ended) return false;
   entry.ended = true;
   if (registry.entries.get(entry.key) === entry) registry.entries.delete(entry.key);
-  rememberEnded(registry, entry.key, nowMillis());
+  if (entry.owner.remembersEnded) rememberEnded(registry, entry.key, nowMillis());
   entry.owner.open--;
   entry.owner.ended++;
   const parent = entry.parent;
@@ -121,7 +123,7 @@ export function closeEntry(registry: Registry, entry: Entry, reason: string, end
 }
 
 /** Ends every open descendant as incomplete, deepest first. */
-export function endDescendants(entry: Entry, reason: string, endMs: number): void {
+function endDescendants(entry: Entry, reason: string, endMs: number): void {
   const children = entry.children;
   if (!children) return;
   entry.children = undefined;

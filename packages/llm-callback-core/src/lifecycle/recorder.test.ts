@@ -120,6 +120,21 @@ describe('exactly-once end', () => {
     expect(recorder.hasEnded(key)).toBe(true);
   });
 
+  it('handles end exactly once; with uniqueKeys, ended keys are not remembered', () => {
+    const recorder = createLlmSpanRecorder({ uniqueKeys: true });
+    const remembered = getRegistry().recentlyEnded.size;
+    const key = newKey('unique');
+    const call = recorder.startCall({ key, model: 'unique' });
+    call.end({ usage: { inputTokens: 3, outputTokens: 4 } });
+    call.end({ usage: { inputTokens: 99, outputTokens: 99 } });
+    call.fail({ error: new Error('late') });
+    expect(tracing.spans()).toHaveLength(1);
+    expect(byName('unique.llm').attributes['gen_ai.usage.output_tokens']).toBe(4);
+    expect(recorder.stats()).toMatchObject({ started: 1, ended: 1, duplicates: 2, inFlight: 0 });
+    expect(getRegistry().recentlyEnded.size).toBe(remembered);
+    expect(recorder.hasEnded(key)).toBe(false);
+  });
+
   it('counts end events for keys never started', () => {
     const recorder = createLlmSpanRecorder();
     recorder.endCall({ key: 'ghost' });
@@ -320,10 +335,18 @@ describe('OpenTelemetry manners', () => {
     recorder.startRun({ key: tool, kind: 'tool', name: 'weather' });
     const ctx = recorder.contextFor(tool);
     expect(ctx).toBeDefined();
-    context.with(ctx ?? context.active(), () => tracing.tracer.startSpan('http GET').end());
+    // The context is made on first use, and the same one is handed out again.
+    expect(recorder.contextFor(tool)).toBe(ctx);
+    context.with(ctx ?? context.active(), () => {
+      tracing.tracer.startSpan('http GET').end();
+      // A call started in it nests under the run, and belongs to it: ending the run ends the call.
+      recorder.startCall({ key: `${tool}-call`, model: 'inner' });
+    });
     recorder.endRun({ key: tool });
     expect(recorder.contextFor(tool)).toBeUndefined();
     expect(byName('http GET').parentSpanContext?.spanId).toBe(byName('weather.tool').spanContext().spanId);
+    expect(byName('inner.llm').parentSpanContext?.spanId).toBe(byName('weather.tool').spanContext().spanId);
+    expect(byName('inner.llm').attributes['agentops.span.incomplete_reason']).toBe('parent_ended');
   });
 
   it('keeps one registry on a global symbol, shared by every copy of the core', () => {

@@ -3,7 +3,7 @@ import { type ResolvedConfig, resolveConfig } from '../config.js';
 import { failureCounter, reportFailure } from '../internal/diag.js';
 import { field, readArray, readCount, readString } from '../internal/read.js';
 import { nowMillis, toEpochMillis } from '../internal/time.js';
-import { AttributeSink } from '../mapping/attributes.js';
+import { AttributeSink, SpanAttributeSink } from '../mapping/attributes.js';
 import { mapError, type NormalizedError, normalizeError } from '../mapping/errors.js';
 import {
   type LlmCallRecord,
@@ -36,7 +36,6 @@ import { VERSION } from '../version.js';
 import { closeEntry, isTracingSuppressed, registerEntry, resolveParent } from './entries.js';
 import {
   type Entry,
-  type EntryState,
   getRegistry,
   newOwnerStats,
   type OwnerStats,
@@ -53,73 +52,145 @@ export interface RecorderOptions extends CoreOptions {
   /** Instrumentation scope version. @default this package's version */
   instrumentationVersion?: string;
   /**
+   * The adapter makes every key unique (a counter, a random id) and never sends an event for an ended key again:
+   * then ended keys are not remembered for duplicate detection, which saves two map operations per call.
+   * `hasEnded` is always `false` then. @default false
+   */
+  uniqueKeys?: boolean;
+  /**
    * Called (guarded) after every entry of this recorder ends, sampled or not, however it ended, so an adapter can
    * drop its own per-key state at the same moment.
    */
   onEntryEnd?: (key: string) => void;
 }
 
-type Outcome =
-  | { kind: 'end'; event: CallEndEvent | RunEndEvent }
-  | { kind: 'error'; event: CallErrorEvent | RunErrorEvent };
+type OutcomeKind = 'end' | 'error';
+type OutcomeEvent = CallEndEvent | RunEndEvent | CallErrorEvent | RunErrorEvent;
 
 interface PendingEnd {
-  outcome: Outcome;
+  kind: OutcomeKind;
+  event: OutcomeEvent;
   endMs: number;
   timer: ReturnType<typeof setTimeout>;
 }
 
-/** Per-entry data: the start event, stream timing and a pending merged end. */
-class EntryData implements EntryState, StreamTiming {
+const NO_EVENT: Readonly<Record<string, never>> = Object.freeze({});
+
+/**
+ * One open call or run of a recorder: its registry entry, the start event, stream timing, a pending merged end and,
+ * for calls, the handle adapters hold. One object per call, so that recording a call allocates little.
+ */
+class RecordedEntry implements Entry, StreamTiming, CallHandle {
+  parent: Entry | undefined;
+  children: Set<Entry> | undefined = undefined;
+  lastActivityMs: number;
+  ended = false;
   chunkCount = 0;
   firstChunkMs: number | undefined = undefined;
   lastChunkMs: number | undefined = undefined;
   maxGapMs = 0;
   pending: PendingEnd | undefined = undefined;
+  private ownContext: Context | undefined = undefined;
 
   constructor(
     readonly recorder: Recorder,
+    readonly key: string,
+    readonly kind: 'llm' | RunKind,
+    readonly span: Span,
+    readonly recording: boolean,
+    private readonly parentContext: Context,
+    parent: Entry | undefined,
+    readonly startMs: number,
+    now: number,
+    readonly ttlMs: number,
+    readonly capture: ContentCapture,
+    readonly sessionId: string | undefined,
     readonly start: CallStartEvent | RunStartEvent,
+    /** The request messages as captured at start (calls that record content only). */
     readonly messages: unknown,
-  ) {}
+  ) {
+    this.parent = parent;
+    this.lastActivityMs = now;
+  }
 
-  finishIncomplete(entry: Entry, reason: string, endMs: number): void {
+  get owner(): OwnerStats {
+    return this.recorder.owner;
+  }
+
+  get state(): this {
+    return this;
+  }
+
+  get recordsContent(): boolean {
+    return this.recording && this.capture !== 'none';
+  }
+
+  /**
+   * The context with this entry's span active, made on first use: most calls never have children or run code
+   * under their span, and a context costs a copy of its parent's values.
+   */
+  get context(): Context {
+    let context = this.ownContext;
+    if (context === undefined) {
+      context = trace.setSpan(this.parentContext, this.span);
+      this.ownContext = context;
+      // Only a context made here can have this span active: index it now, for parent resolution.
+      this.recorder.registry.bySpan.set(this.span, this);
+    }
+    return context;
+  }
+
+  finishIncomplete(_entry: Entry, reason: string, endMs: number): void {
     const pending = this.pending;
     if (pending) {
       // A merge window was open: what arrived is complete, so end it normally.
       clearTimeout(pending.timer);
       this.pending = undefined;
-      this.recorder.finish(entry, pending.outcome, pending.endMs, undefined);
+      this.recorder.finish(this, pending.kind, pending.event, pending.endMs, undefined);
       return;
     }
-    this.recorder.finish(entry, undefined, endMs, reason);
+    this.recorder.finish(this, undefined, undefined, endMs, reason);
+  }
+
+  chunk(time?: number): void {
+    if (!this.ended) recordChunkOn(this, time);
+  }
+
+  touch(): void {
+    if (!this.ended) this.lastActivityMs = nowMillis();
+  }
+
+  end(event?: Omit<CallEndEvent, 'key'>, options?: EndOptions): void {
+    this.recorder.settleEntry(this, 'end', (event ?? NO_EVENT) as CallEndEvent, options, 'end');
+  }
+
+  fail(event?: Omit<CallErrorEvent, 'key'>): void {
+    this.recorder.settleEntry(this, 'error', (event ?? NO_EVENT) as CallErrorEvent, undefined, 'fail');
   }
 }
 
 const DEAD_HANDLE: CallHandle = Object.freeze({
   key: '',
+  recordsContent: false,
   chunk() {},
   touch() {},
   end() {},
   fail() {},
 });
 
-class Handle implements CallHandle {
+/** The handle of a duplicate start: its events go by key to whatever is open under that key. */
+class KeyHandle implements CallHandle {
+  // The open call it reaches may record content.
+  readonly recordsContent = true;
+
   constructor(
     readonly key: string,
     private readonly recorder: Recorder,
-    private readonly entry: Entry | undefined,
   ) {}
 
-  chunk(time?: number): void {
-    const entry = this.entry;
-    if (entry !== undefined && !entry.ended) recordChunkOn(entry, time);
-  }
+  chunk(): void {}
 
-  touch(): void {
-    const entry = this.entry;
-    if (entry !== undefined && !entry.ended) entry.lastActivityMs = nowMillis();
-  }
+  touch(): void {}
 
   end(event?: Omit<CallEndEvent, 'key'>, options?: EndOptions): void {
     this.recorder.endCall({ ...event, key: this.key }, options);
@@ -131,16 +202,15 @@ class Handle implements CallHandle {
 }
 
 // The hot path of streaming: O(1), no allocation.
-function recordChunkOn(entry: Entry, time: number | undefined): void {
-  const data = entry.state as EntryData;
+function recordChunkOn(entry: RecordedEntry, time: number | undefined): void {
   const at = typeof time === 'number' && Number.isFinite(time) ? performance.timeOrigin + time : nowMillis();
-  if (data.chunkCount === 0) data.firstChunkMs = at;
+  if (entry.chunkCount === 0) entry.firstChunkMs = at;
   else {
-    const gap = at - (data.lastChunkMs as number);
-    if (gap > data.maxGapMs) data.maxGapMs = gap;
+    const gap = at - (entry.lastChunkMs as number);
+    if (gap > entry.maxGapMs) entry.maxGapMs = gap;
   }
-  data.lastChunkMs = at;
-  data.chunkCount++;
+  entry.lastChunkMs = at;
+  entry.chunkCount++;
   entry.lastActivityMs = at;
 }
 
@@ -174,7 +244,7 @@ class Recorder implements LlmSpanRecorder {
     readonly config: ResolvedConfig,
     options: RecorderOptions,
   ) {
-    this.owner = newOwnerStats(config.maxEntries);
+    this.owner = newOwnerStats(config.maxEntries, options.uniqueKeys !== true);
     const provider = config.tracerProvider ?? trace.getTracerProvider();
     this.onEntryEnd = typeof options.onEntryEnd === 'function' ? options.onEntryEnd : undefined;
     this.tracer = provider.getTracer(
@@ -187,7 +257,7 @@ class Recorder implements LlmSpanRecorder {
     try {
       const entry = this.open(event, 'llm');
       if (entry === null) return DEAD_HANDLE;
-      return new Handle(entry?.key ?? (readKey(event) as string), this, entry);
+      return entry ?? new KeyHandle(readKey(event) as string, this);
     } catch (error) {
       reportFailure('startCall', error);
       return DEAD_HANDLE;
@@ -205,7 +275,7 @@ class Recorder implements LlmSpanRecorder {
   recordChunk(key: string, time?: number): void {
     try {
       const entry = this.registry.entries.get(key);
-      if (entry !== undefined && entry.kind === 'llm') recordChunkOn(entry, time);
+      if (entry !== undefined && entry.kind === 'llm') recordChunkOn(entry as RecordedEntry, time);
     } catch (error) {
       reportFailure('recordChunk', error);
     }
@@ -221,19 +291,19 @@ class Recorder implements LlmSpanRecorder {
   }
 
   endCall(event: CallEndEvent, options?: EndOptions): void {
-    this.settle(event, { kind: 'end', event }, options, 'endCall');
+    this.settle(event, 'end', options, 'endCall');
   }
 
   failCall(event: CallErrorEvent, options?: EndOptions): void {
-    this.settle(event, { kind: 'error', event }, options, 'failCall');
+    this.settle(event, 'error', options, 'failCall');
   }
 
   endRun(event: RunEndEvent, options?: EndOptions): void {
-    this.settle(event, { kind: 'end', event }, options, 'endRun');
+    this.settle(event, 'end', options, 'endRun');
   }
 
   failRun(event: RunErrorEvent, options?: EndOptions): void {
-    this.settle(event, { kind: 'error', event }, options, 'failRun');
+    this.settle(event, 'error', options, 'failRun');
   }
 
   isOpen(key: string): boolean {
@@ -276,7 +346,7 @@ class Recorder implements LlmSpanRecorder {
   }
 
   /** Opens an entry. Returns `null` when nothing is recorded (disabled, suppressed, bad key), `undefined` for a duplicate. */
-  private open(event: CallStartEvent | RunStartEvent, kind: 'llm' | RunKind): Entry | null | undefined {
+  private open(event: CallStartEvent | RunStartEvent, kind: 'llm' | RunKind): RecordedEntry | null | undefined {
     if (this.config.disabled) return null;
     const key = readKey(event);
     if (key === undefined) {
@@ -285,7 +355,7 @@ class Recorder implements LlmSpanRecorder {
     }
     const registry = this.registry;
     const now = nowMillis();
-    if (registry.entries.has(key) || wasRecentlyEnded(registry, key, now)) {
+    if (registry.entries.has(key) || (this.owner.remembersEnded && wasRecentlyEnded(registry, key, now))) {
       this.owner.duplicates++;
       return undefined;
     }
@@ -308,78 +378,108 @@ class Recorder implements LlmSpanRecorder {
       parent.context,
     );
     const capture: ContentCapture = field(event, 'captureContent') === false ? 'none' : this.config.capture;
+    const recording = span.isRecording();
     // The request messages are read (and copied, shallowly) now: frameworks may reuse and grow the array afterwards.
     // Nothing is read when no content is recorded or the span is not sampled.
-    const messages = kind === 'llm' && capture !== 'none' && span.isRecording() ? requestMessages(event) : undefined;
+    const messages = kind === 'llm' && capture !== 'none' && recording ? requestMessages(event) : undefined;
     const idle = readCount(field(event, 'idleTimeoutMs'));
     const metadataSession = readString(field(field(event, 'metadata'), 'sessionId'));
-    const entry: Entry = {
+    const entry = new RecordedEntry(
+      this,
       key,
       kind,
-      owner: this.owner,
       span,
-      context: trace.setSpan(parent.context, span),
-      recording: span.isRecording(),
-      parent: parent.entry,
-      children: undefined,
+      recording,
+      parent.context,
+      parent.entry,
       startMs,
-      lastActivityMs: now,
-      ttlMs: idle !== undefined && idle > 0 ? idle : this.config.ttlMs,
+      now,
+      idle !== undefined && idle > 0 ? idle : this.config.ttlMs,
       capture,
-      sessionId: metadataSession ?? parent.entry?.sessionId,
-      ended: false,
-      state: new EntryData(this, event, messages),
-    };
+      metadataSession ?? parent.entry?.sessionId,
+      event,
+      messages,
+    );
     registerEntry(registry, entry);
     return entry;
   }
 
-  private settle(event: unknown, outcome: Outcome, options: EndOptions | undefined, where: string): void {
+  private settle(event: unknown, kind: OutcomeKind, options: EndOptions | undefined, where: string): void {
     try {
       if (this.config.disabled) return;
       const key = readKey(event);
-      const now = nowMillis();
       const entry = key === undefined ? undefined : this.registry.entries.get(key);
       if (key === undefined || entry === undefined || entry.ended) {
-        if (key !== undefined && wasRecentlyEnded(this.registry, key, now)) this.owner.duplicates++;
+        if (key !== undefined && wasRecentlyEnded(this.registry, key, nowMillis())) this.owner.duplicates++;
         else this.owner.unknownKeys++;
         return;
       }
-      const data = entry.state as EntryData;
-      if (data.pending) {
-        if (data.pending.outcome.kind === outcome.kind) {
-          data.pending.outcome = {
-            kind: outcome.kind,
-            event: mergeEvents(data.pending.outcome.event, outcome.event),
-          } as Outcome;
-        } else this.owner.duplicates++;
-        return;
-      }
-      const endMs = toEpochMillis(field(event, 'endTime')) ?? now;
-      const windowMs = readCount(field(options, 'mergeWindowMs'));
-      if (windowMs !== undefined && windowMs > 0) {
-        const timer = setTimeout(() => {
-          const pending = data.pending;
-          data.pending = undefined;
-          if (pending) this.finish(entry, pending.outcome, pending.endMs, undefined);
-        }, windowMs);
-        (timer as { unref?: () => void }).unref?.();
-        data.pending = { outcome, endMs, timer };
-        entry.lastActivityMs = now;
-        return;
-      }
-      this.finish(entry, outcome, endMs, undefined);
+      this.settleOpen(entry as RecordedEntry, kind, event as OutcomeEvent, options);
     } catch (error) {
       reportFailure(where, error);
     }
   }
 
-  /** Maps and ends one entry's span, exactly once. `incompleteReason` is set when no end event arrived. */
-  finish(entry: Entry, outcome: Outcome | undefined, endMs: number, incompleteReason: string | undefined): void {
+  /** An end or failure through a call's handle: no lookup by key. */
+  settleEntry(
+    entry: RecordedEntry,
+    kind: OutcomeKind,
+    event: OutcomeEvent,
+    options: EndOptions | undefined,
+    where: string,
+  ): void {
+    try {
+      if (entry.ended) this.owner.duplicates++;
+      else this.settleOpen(entry, kind, event, options);
+    } catch (error) {
+      reportFailure(where, error);
+    }
+  }
+
+  private settleOpen(
+    entry: RecordedEntry,
+    kind: OutcomeKind,
+    event: OutcomeEvent,
+    options: EndOptions | undefined,
+  ): void {
+    const now = nowMillis();
+    const pending = entry.pending;
+    if (pending) {
+      if (pending.kind === kind) pending.event = mergeEvents(pending.event, event);
+      else this.owner.duplicates++;
+      return;
+    }
+    const endMs = toEpochMillis(field(event, 'endTime')) ?? now;
+    const windowMs = options === undefined ? undefined : readCount(field(options, 'mergeWindowMs'));
+    if (windowMs !== undefined && windowMs > 0) {
+      const timer = setTimeout(() => {
+        const waiting = entry.pending;
+        entry.pending = undefined;
+        if (waiting) this.finish(entry, waiting.kind, waiting.event, waiting.endMs, undefined);
+      }, windowMs);
+      (timer as { unref?: () => void }).unref?.();
+      entry.pending = { kind, event, endMs, timer };
+      entry.lastActivityMs = now;
+      return;
+    }
+    this.finish(entry, kind, event, endMs, undefined);
+  }
+
+  /**
+   * Maps and ends one entry's span, exactly once. `kind` and `event` are the outcome (none when the entry ends
+   * without an end event; then `incompleteReason` says why).
+   */
+  finish(
+    entry: RecordedEntry,
+    kind: OutcomeKind | undefined,
+    event: OutcomeEvent | undefined,
+    endMs: number,
+    incompleteReason: string | undefined,
+  ): void {
     if (!closeEntry(this.registry, entry, incompleteReason ?? 'parent_ended', endMs)) return;
     const span = entry.span;
     try {
-      if (entry.recording) this.mapOnto(span, entry, outcome, incompleteReason, endMs);
+      if (entry.recording) this.mapOnto(span, entry, kind, event, incompleteReason, endMs);
     } catch (error) {
       reportFailure('mapping', error);
     }
@@ -399,51 +499,48 @@ class Recorder implements LlmSpanRecorder {
 
   private mapOnto(
     span: Span,
-    entry: Entry,
-    outcome: Outcome | undefined,
+    entry: RecordedEntry,
+    kind: OutcomeKind | undefined,
+    event: OutcomeEvent | undefined,
     incompleteReason: string | undefined,
     endMs: number,
   ): void {
-    const data = entry.state as EntryData;
-    const sink = new AttributeSink();
+    const sink = new SpanAttributeSink(span);
     const error =
-      outcome?.kind === 'error'
-        ? normalizeError(field(outcome.event, 'error'), field(outcome.event, 'errorInfo') as never)
-        : undefined;
-    const spanKind = entry.kind === 'session' ? 'chain' : entry.kind;
-    if (error)
-      sink.group('error', () => mapError(error, field(outcome?.event, 'retry') as never, this.config, sink, spanKind));
+      kind === 'error' ? normalizeError(field(event, 'error'), field(event, 'errorInfo') as never) : undefined;
+    const spanKind = entry.kind;
+    if (error) sink.group('error', () => mapError(error, field(event, 'retry') as never, this.config, sink, spanKind));
     if (incompleteReason !== undefined) {
       sink.set(ATTR.INCOMPLETE, true);
       sink.set(ATTR.INCOMPLETE_REASON, incompleteReason);
     }
     if (entry.kind === 'llm') {
       const result =
-        outcome === undefined
-          ? snapshotOf(data.start)
-          : outcome.kind === 'end'
-            ? (outcome.event as CallEndEvent)
-            : (field(outcome.event, 'partial') as Partial<CallEndEvent> | undefined);
+        kind === undefined
+          ? snapshotOf(entry.start)
+          : kind === 'end'
+            ? (event as CallEndEvent)
+            : (field(event, 'partial') as Partial<CallEndEvent> | undefined);
       const record: LlmCallRecord = {
-        start: data.start as CallStartEvent,
-        messages: data.messages,
+        start: entry.start as CallStartEvent,
+        messages: entry.messages,
         result,
         startMs: entry.startMs,
-        timing: data,
+        timing: entry,
         capture: entry.capture,
         sessionId: entry.sessionId,
       };
       mapLlmAttributes(record, this.config, sink);
-    } else if (entry.kind !== 'session') {
-      const output = outcome?.kind === 'end' ? field(outcome.event, 'output') : undefined;
-      const lateInput = outcome === undefined ? undefined : field(outcome.event, 'input');
-      const start = data.start as RunStartEvent;
+    } else {
+      const output = kind === 'end' ? field(event, 'output') : undefined;
+      const lateInput = kind === undefined ? undefined : field(event, 'input');
+      const start = entry.start as RunStartEvent;
       mapRunAttributes(
         {
           start:
             lateInput !== undefined && field(start, 'input') === undefined ? { ...start, input: lateInput } : start,
           kind: entry.kind,
-          name: readString(field(data.start, 'name')) ?? entry.kind,
+          name: readString(field(start, 'name')) ?? entry.kind,
           output,
           hasOutput: output !== undefined,
           failed: error !== undefined,
@@ -453,26 +550,24 @@ class Recorder implements LlmSpanRecorder {
         this.config,
         sink,
       );
-      const extra = outcome?.kind === 'end' ? field(outcome.event, 'attributes') : undefined;
+      const extra = kind === 'end' ? field(event, 'attributes') : undefined;
       sink.group('end attributes', () => mapExtraAttributes(extra, this.config, sink, entry.kind as RunKind));
     }
-    span.setAttributes(sink.values);
     if (error) recordError(span, error, this.config, entry, endMs);
     const enrich = this.config.enrichSpan;
     if (enrich) {
       const name: SpanEventName =
         incompleteReason !== undefined
           ? 'expired'
-          : `${entry.kind === 'llm' ? 'call' : 'run'}.${outcome?.kind === 'error' ? 'error' : 'end'}`;
+          : `${entry.kind === 'llm' ? 'call' : 'run'}.${kind === 'error' ? 'error' : 'end'}`;
       try {
-        enrich(span, { name, key: entry.key, kind: entry.kind === 'session' ? 'chain' : entry.kind });
+        enrich(span, { name, key: entry.key, kind: entry.kind });
       } catch (hookError) {
         reportFailure('enrichSpan hook', hookError);
       }
     }
   }
 }
-
 function requestMessages(event: unknown): readonly unknown[] | undefined {
   const messages = field(event, 'messages');
   const build = field(event, 'buildMessages');

@@ -39,10 +39,22 @@ export interface OwnerStats {
   evicted: number;
   open: number;
   readonly maxEntries: number;
+  /** Whether ended keys are remembered, so that a late duplicate of an ended key is recognized. */
+  readonly remembersEnded: boolean;
 }
 
-export function newOwnerStats(maxEntries: number): OwnerStats {
-  return { started: 0, ended: 0, duplicates: 0, unknownKeys: 0, expired: 0, evicted: 0, open: 0, maxEntries };
+export function newOwnerStats(maxEntries: number, remembersEnded = true): OwnerStats {
+  return {
+    started: 0,
+    ended: 0,
+    duplicates: 0,
+    unknownKeys: 0,
+    expired: 0,
+    evicted: 0,
+    open: 0,
+    maxEntries,
+    remembersEnded,
+  };
 }
 
 /** Process-wide state, on a global symbol so that ESM and CJS copies of the core share it. */

@@ -1,13 +1,18 @@
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import { reportFailure } from '../internal/diag.js';
 
 /** Collects attributes, dropping values OpenTelemetry cannot carry (null, NaN, mixed or nested arrays). */
 export class AttributeSink {
   readonly values: Attributes = {};
+  /** How many attributes were set (a key set twice counts twice). */
+  count = 0;
 
   set(key: string, value: unknown): void {
     const clean = sanitizeAttributeValue(value);
-    if (clean !== undefined) this.values[key] = clean;
+    if (clean !== undefined) {
+      this.values[key] = clean;
+      this.count++;
+    }
   }
 
   /** Runs one group of mappings; if it fails, only that group's remaining attributes are lost. */
@@ -16,6 +21,24 @@ export class AttributeSink {
       map();
     } catch (error) {
       reportFailure(`mapping ${name}`, error);
+    }
+  }
+}
+
+/**
+ * Sets attributes on a span as they are mapped, without collecting them first: an object of twenty-odd keys built
+ * per call, then copied key by key into the span, is work the span's own `setAttribute` makes unnecessary.
+ */
+export class SpanAttributeSink extends AttributeSink {
+  constructor(private readonly span: Span) {
+    super();
+  }
+
+  override set(key: string, value: unknown): void {
+    const clean = sanitizeAttributeValue(value);
+    if (clean !== undefined) {
+      this.span.setAttribute(key, clean);
+      this.count++;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config.js';
+import { reportFailure } from '../internal/diag.js';
 import { field, readArray, readBoolean, readCount, readNumber, readString, readStringArray } from '../internal/read.js';
 import { toEpochMillis } from '../internal/time.js';
 import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
@@ -67,12 +68,37 @@ export function llmSpanName(start: CallStartEvent, config: ResolvedConfig): stri
 export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, sink: AttributeSink): void {
   const { start, result } = record;
   const agentops = config.agentopsKeys;
-  sink.group('request', () => mapRequest(start, agentops, config.framework, record.timing.chunkCount > 0, sink));
-  sink.group('response', () => mapResponse(result, agentops, sink));
-  sink.group('end attributes', () => mapExtraAttributes(field(result, 'attributes'), config, sink, 'llm'));
-  sink.group('usage', () => mapUsage(result, agentops, sink));
-  sink.group('timing', () => mapTiming(record, agentops, sink));
-  sink.group('metadata', () => mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm'));
+  // One guard per group (if one fails, only its remaining attributes are lost), written out: this runs on every call.
+  try {
+    mapRequest(start, agentops, config.framework, record.timing.chunkCount > 0, sink);
+  } catch (error) {
+    reportFailure('mapping request', error);
+  }
+  try {
+    mapResponse(result, agentops, sink);
+  } catch (error) {
+    reportFailure('mapping response', error);
+  }
+  try {
+    mapExtraAttributes(field(result, 'attributes'), config, sink, 'llm');
+  } catch (error) {
+    reportFailure('mapping end attributes', error);
+  }
+  try {
+    mapUsage(result, agentops, sink);
+  } catch (error) {
+    reportFailure('mapping usage', error);
+  }
+  try {
+    mapTiming(record, agentops, sink);
+  } catch (error) {
+    reportFailure('mapping timing', error);
+  }
+  try {
+    mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm');
+  } catch (error) {
+    reportFailure('mapping metadata', error);
+  }
   if (record.capture === 'none') return;
   const input = normalizeMessages(record.messages, 'user');
   const output = normalizeMessages(field(result, 'outputs'), 'assistant');
@@ -100,7 +126,7 @@ function mapPrompts(
   config: ResolvedConfig,
   sink: AttributeSink,
 ): void {
-  const budget = config.attributeLimit - Object.keys(sink.values).length - ATTRIBUTE_RESERVE;
+  const budget = config.attributeLimit - sink.count - ATTRIBUTE_RESERVE;
   const perMessage = input.map((message, i) => {
     const one = new AttributeSink();
     mapIndexedMessage(PROMPT, i, message, capture, config, one);
