@@ -1,6 +1,11 @@
-import { createLlmSpanRecorder } from '@agentops/llm-callback-core';
+import { type CallStartEvent, createLlmSpanRecorder } from '@agentops/llm-callback-core';
 import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
-import { type ExtractedCallOptions, extractCallOptions, mapCallOptions, mergeMetadata } from './map-call-options.js';
+import {
+  type ExtractedCallOptions,
+  extractCallOptions,
+  mapCallOptionsInto,
+  mergeMetadata,
+} from './map-call-options.js';
 import { guard, isRecordedCall, keyGenerator, type ModelCall, runModelCall, startModelCall } from './model-call.js';
 import type { AgentOpsMiddleware, AgentOpsMiddlewareOptions } from './types.js';
 
@@ -47,25 +52,21 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     if (isRecordedCall()) return undefined;
     // Each mapping step is guarded on its own: a payload that breaks one costs its attributes, not the span.
     const call = guard(() => (isObject(params) && extracted.get(params)) || extractCallOptions(params));
-    const mapped = guard(() => mapCallOptions(params, true));
     const prompt = field(params, 'prompt');
     const attempt = isObject(prompt) ? (attempts.get(prompt) ?? 0) : 0;
     if (isObject(prompt)) attempts.set(prompt, attempt + 1);
-    return startModelCall(
-      recorder,
-      {
-        key: nextKey(),
-        operation: 'chat',
-        provider: readString(field(model, 'provider')),
-        model: readString(field(model, 'modelId')),
-        stream,
-        ...mapped,
-        metadata: mergeMetadata(metadata, call?.metadata),
-        ...(call?.captureContent !== undefined && { captureContent: call.captureContent }),
-        ...(stream && { idleTimeoutMs }),
-      },
-      attempt,
-    );
+    const event: CallStartEvent = {
+      key: nextKey(),
+      operation: 'chat',
+      provider: readString(field(model, 'provider')),
+      model: readString(field(model, 'modelId')),
+      stream,
+      metadata: mergeMetadata(metadata, call?.metadata),
+    };
+    guard(() => mapCallOptionsInto(event, params));
+    if (call?.captureContent !== undefined) event.captureContent = call.captureContent;
+    if (stream) event.idleTimeoutMs = idleTimeoutMs;
+    return startModelCall(recorder, event, attempt);
   }
 
   return {

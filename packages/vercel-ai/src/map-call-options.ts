@@ -1,4 +1,11 @@
-import type { CallMetadata, Message, MessagePart, RequestParams, ToolDefinition } from '@agentops/llm-callback-core';
+import type {
+  CallMetadata,
+  CallStartEvent,
+  Message,
+  MessagePart,
+  RequestParams,
+  ToolDefinition,
+} from '@agentops/llm-callback-core';
 import {
   field,
   readArray,
@@ -20,36 +27,42 @@ export interface MappedCallOptions {
   messages?: Message[];
 }
 
-/** The same, with the prompt mapped only when the core asks for it (it does only when it records content). */
-export interface LazyMappedCallOptions extends Omit<MappedCallOptions, 'messages'> {
-  buildMessages?: () => Message[] | undefined;
-}
-
 /**
  * Maps the AI SDK's call options (`LanguageModelV2/V3/V4CallOptions`, the same field names in every version) to the
  * core's request parameters, tool definitions and prompt messages. Unreadable values are dropped.
  */
-export function mapCallOptions(options: unknown): MappedCallOptions;
-export function mapCallOptions(options: unknown, lazyMessages: true): LazyMappedCallOptions;
-export function mapCallOptions(options: unknown, lazyMessages = false): MappedCallOptions | LazyMappedCallOptions {
+export function mapCallOptions(options: unknown): MappedCallOptions {
+  const mapped: MappedCallOptions = { params: mapParams(options) };
+  assign(mapped, 'tools', mapTools(field(options, 'tools')));
+  assign(mapped, 'messages', mapPrompt(field(options, 'prompt')));
+  return mapped;
+}
+
+/**
+ * {@link mapCallOptions} onto a start event, with the prompt mapped only when the core asks for it (it does only
+ * when it records content).
+ */
+export function mapCallOptionsInto(event: CallStartEvent, options: unknown): void {
+  event.params = mapParams(options);
+  const tools = mapTools(field(options, 'tools'));
+  if (tools !== undefined) event.tools = tools;
+  const prompt = field(options, 'prompt');
+  event.buildMessages = () => mapPrompt(prompt);
+}
+
+function mapParams(options: unknown): RequestParams {
   const params: RequestParams = {};
-  const number = (key: string) => readNumber(field(options, key));
-  assign(params, 'temperature', number('temperature'));
-  assign(params, 'maxTokens', number('maxOutputTokens'));
-  assign(params, 'topP', number('topP'));
-  assign(params, 'topK', number('topK'));
-  assign(params, 'presencePenalty', number('presencePenalty'));
-  assign(params, 'frequencyPenalty', number('frequencyPenalty'));
-  assign(params, 'seed', number('seed'));
+  assign(params, 'temperature', readNumber(field(options, 'temperature')));
+  assign(params, 'maxTokens', readNumber(field(options, 'maxOutputTokens')));
+  assign(params, 'topP', readNumber(field(options, 'topP')));
+  assign(params, 'topK', readNumber(field(options, 'topK')));
+  assign(params, 'presencePenalty', readNumber(field(options, 'presencePenalty')));
+  assign(params, 'frequencyPenalty', readNumber(field(options, 'frequencyPenalty')));
+  assign(params, 'seed', readNumber(field(options, 'seed')));
   assign(params, 'stopSequences', readStringArray(field(options, 'stopSequences')));
   assign(params, 'responseFormat', readString(field(field(options, 'responseFormat'), 'type')));
   assign(params, 'toolChoice', mapToolChoice(field(options, 'toolChoice')));
-  const mapped: MappedCallOptions = { params };
-  assign(mapped, 'tools', mapTools(field(options, 'tools')));
-  const prompt = field(options, 'prompt');
-  if (lazyMessages) return { ...mapped, buildMessages: () => mapPrompt(prompt) };
-  assign(mapped, 'messages', mapPrompt(prompt));
-  return mapped;
+  return params;
 }
 
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {

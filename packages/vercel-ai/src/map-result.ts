@@ -59,12 +59,13 @@ export function mapFinish(finishReason: unknown, usage: unknown, target: MappedE
 
 /**
  * Maps a `doGenerate` result (V2, V3 or V4) to the core's end event: output message, finish reason, usage with cache
- * and reasoning tokens, response id/model/timestamp and warnings.
+ * and reasoning tokens, response id/model/timestamp and warnings. `withOutputs: false` leaves out the output
+ * message (for a span that records no content).
  */
-export function mapGenerateResult(result: unknown): MappedEnd {
+export function mapGenerateResult(result: unknown, withOutputs = true): MappedEnd {
   const end: MappedEnd = {};
   const parts: MessagePart[] = [];
-  const content = readArray(field(result, 'content'));
+  const content = withOutputs ? readArray(field(result, 'content')) : undefined;
   if (content) {
     for (let i = 0; i < content.length; i++) {
       const part = mapContentPart(safeIndex(content, i));
@@ -72,7 +73,7 @@ export function mapGenerateResult(result: unknown): MappedEnd {
     }
   }
   const finishReason = mapFinish(field(result, 'finishReason'), field(result, 'usage'), end);
-  const outputs = outputMessages(parts, finishReason);
+  const outputs = withOutputs ? outputMessages(parts, finishReason) : undefined;
   if (outputs !== undefined) end.outputs = outputs;
   mapResponseMetadata(field(result, 'response'), end);
   const warnings = formatWarnings(field(result, 'warnings'));

@@ -8,7 +8,14 @@ import { StreamAccumulator } from './map-stream.js';
 import { isRecordedCall, type ModelCall, RECORDED_CALL_KEY, runModelCall } from './model-call.js';
 
 function fakeCall() {
-  const handle = { key: 'k', chunk: vi.fn(), touch: vi.fn(), end: vi.fn(), fail: vi.fn() } satisfies CallHandle;
+  const handle = {
+    key: 'k',
+    recordsContent: true,
+    chunk: vi.fn(),
+    touch: vi.fn(),
+    end: vi.fn(),
+    fail: vi.fn(),
+  } satisfies CallHandle;
   const call: ModelCall = {
     handle,
     context: undefined,

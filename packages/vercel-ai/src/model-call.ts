@@ -35,8 +35,8 @@ export interface ModelCall {
   readonly accumulator: StreamAccumulator;
   /** The result's `request` (its `url` gives `server.address`), once the provider answered. */
   request: unknown;
-  /** Ends the call successfully. The integration replaces it to add the SDK's own figures first. */
-  complete: (end: MappedEnd) => void;
+  /** Ends the call successfully, in place of `handle.end` (the integration adds the SDK's own figures first). */
+  complete?: (end: MappedEnd) => void;
   /** Applied to every end, partial and snapshot event (the integration drops outputs the app asked not to record). */
   shape?: (end: MappedEnd) => MappedEnd;
 }
@@ -44,23 +44,19 @@ export interface ModelCall {
 /**
  * Starts the LLM span of one provider call. Its `snapshot` hands the core what a stream produced so far, for a call
  * that ends without an end event (idle timeout, parent or session ended). `undefined` when nothing can be recorded.
+ * The event is the caller's fresh object: its `snapshot` is set here.
  */
-export function startModelCall(
-  recorder: LlmSpanRecorder,
-  event: Omit<CallStartEvent, 'snapshot'>,
-  attempt = 0,
-): ModelCall | undefined {
+export function startModelCall(recorder: LlmSpanRecorder, event: CallStartEvent, attempt = 0): ModelCall | undefined {
   try {
     const accumulator = new StreamAccumulator();
-    const snapshot = () => details(call, accumulator.result());
-    const handle = recorder.startCall({ ...event, snapshot });
+    event.snapshot = () => details(call, accumulator.result());
+    const handle = recorder.startCall(event);
     const call: ModelCall = {
       handle,
       context: recorder.contextFor(handle.key),
       attempt,
       accumulator,
       request: undefined,
-      complete: (end) => handle.end(end),
     };
     return call;
   } catch {
@@ -83,7 +79,12 @@ export async function runModelCall<R>(call: ModelCall, execute: () => PromiseLik
   call.request = field(result, 'request');
   if (field(result, 'stream') !== undefined) return tapStream(result, call, signal);
   // A result that cannot be mapped still ends its span (without the unreadable data): never left for the TTL.
-  const end = guard(() => details(call, mapGenerateResult(result))) ?? guard(() => details(call, {})) ?? {};
+  let end: MappedEnd;
+  try {
+    end = details(call, mapGenerateResult(result, call.handle.recordsContent));
+  } catch {
+    end = guard(() => details(call, {})) ?? {};
+  }
   completeModelCall(call, end);
   return result;
 }
@@ -94,7 +95,8 @@ export async function runModelCall<R>(call: ModelCall, execute: () => PromiseLik
  */
 export function completeModelCall(call: ModelCall, end: MappedEnd): void {
   try {
-    call.complete(end);
+    if (call.complete === undefined) call.handle.end(end);
+    else call.complete(end);
   } catch {
     guard(() => call.handle.end(end));
   }
@@ -114,7 +116,8 @@ export function failModelCall(call: ModelCall, error: unknown, partial?: MappedE
 
 /** What the call knows besides the model's output: the endpoint and a retry's attempt number; then `shape`. */
 export function details(call: ModelCall, end: MappedEnd): MappedEnd {
-  const server = mapServer(call.request);
+  const server = call.request === undefined ? undefined : mapServer(call.request);
+  if (server === undefined && call.attempt === 0) return call.shape ? call.shape(end) : end;
   const attributes = { ...end.attributes };
   if (server !== undefined) {
     attributes[ATTR.SERVER_ADDRESS] = server.address;

@@ -44,28 +44,37 @@ export function normalizeUsage(value: unknown): Usage | undefined {
   const input = field(value, 'inputTokens');
   const output = field(value, 'outputTokens');
   const nested = (input !== null && typeof input === 'object') || (output !== null && typeof output === 'object');
-  const usage: Usage = nested
-    ? {
-        inputTokens: readCount(field(input, 'total')),
-        outputTokens: readCount(field(output, 'total')),
-        cacheReadInputTokens: readCount(field(input, 'cacheRead')),
-        cacheCreationInputTokens: readCount(field(input, 'cacheWrite')),
-        reasoningTokens: readCount(field(output, 'reasoning')),
-      }
-    : {
-        inputTokens: readCount(input),
-        outputTokens: readCount(output),
-        totalTokens: readCount(field(value, 'totalTokens')),
-        cacheReadInputTokens: readCount(field(value, 'cachedInputTokens')),
-        reasoningTokens: readCount(field(value, 'reasoningTokens')),
-      };
-  if (usage.totalTokens === undefined && usage.inputTokens !== undefined && usage.outputTokens !== undefined) {
-    usage.totalTokens = usage.inputTokens + usage.outputTokens;
-  }
+  const inputTokens = readCount(nested ? field(input, 'total') : input);
+  const outputTokens = readCount(nested ? field(output, 'total') : output);
+  const totalTokens = nested ? undefined : readCount(field(value, 'totalTokens'));
+  const usage: Usage = {};
   let known = false;
-  for (const key of Object.keys(usage) as (keyof Usage)[]) {
-    if (usage[key] === undefined) delete usage[key];
-    else known = true;
+  if (inputTokens !== undefined) {
+    usage.inputTokens = inputTokens;
+    known = true;
+  }
+  if (outputTokens !== undefined) {
+    usage.outputTokens = outputTokens;
+    known = true;
+  }
+  if (totalTokens !== undefined) {
+    usage.totalTokens = totalTokens;
+    known = true;
+  } else if (inputTokens !== undefined && outputTokens !== undefined) usage.totalTokens = inputTokens + outputTokens;
+  const cacheRead = readCount(nested ? field(input, 'cacheRead') : field(value, 'cachedInputTokens'));
+  if (cacheRead !== undefined) {
+    usage.cacheReadInputTokens = cacheRead;
+    known = true;
+  }
+  const cacheWrite = nested ? readCount(field(input, 'cacheWrite')) : undefined;
+  if (cacheWrite !== undefined) {
+    usage.cacheCreationInputTokens = cacheWrite;
+    known = true;
+  }
+  const reasoning = readCount(field(nested ? output : value, nested ? 'reasoning' : 'reasoningTokens'));
+  if (reasoning !== undefined) {
+    usage.reasoningTokens = reasoning;
+    known = true;
   }
   return known ? usage : undefined;
 }
