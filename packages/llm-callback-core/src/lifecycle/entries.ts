@@ -10,6 +10,62 @@ export const SESSION_CONTEXT_KEY = createContextKey('@agentops/llm-callback-core
 // without depending on the SDK.
 const SUPPRESS_TRACING_KEY = createContextKey('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
 
+// The API's own key of the active span (Symbol.for-based, like every context key).
+const SPAN_CONTEXT_KEY = createContextKey('OpenTelemetry Context Key SPAN');
+const ENTRY_CONTEXT_KEY = createContextKey('@agentops/llm-callback-core entry');
+
+/**
+ * The context of an entry: its parent with the entry's span active, and the entry itself for parent resolution.
+ * The API's contexts copy all their parent's values into a new Map (and make three closures) on every `setValue`;
+ * one is made per recorded call, so this one links to its parent instead.
+ */
+class EntryContext implements Context {
+  constructor(
+    private readonly parent: Context,
+    private readonly entry: Entry,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_CONTEXT_KEY) return this.entry.span;
+    if (key === ENTRY_CONTEXT_KEY) return this.entry;
+    return this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return new ValueContext(this, key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return new ValueContext(this, key, undefined);
+  }
+}
+
+/** A context with one value set (or deleted, as `undefined`) over its parent. */
+class ValueContext implements Context {
+  constructor(
+    private readonly parent: Context,
+    private readonly key: symbol,
+    private readonly value: unknown,
+  ) {}
+
+  getValue(key: symbol): unknown {
+    return key === this.key ? this.value : this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return new ValueContext(this, key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return new ValueContext(this, key, undefined);
+  }
+}
+
+/** The context with the entry's span active, in which its children start. */
+export function entryContext(parent: Context, entry: Entry): Context {
+  return new EntryContext(parent, entry);
+}
+
 export function isTracingSuppressed(ctx: Context): boolean {
   return ctx.getValue(SUPPRESS_TRACING_KEY) === true;
 }
@@ -33,7 +89,8 @@ export function resolveParent(registry: Registry, parentKey: unknown, parentCont
   const ctx = isContext(parentContext) ? parentContext : contextApi.active();
   const span = trace.getSpan(ctx);
   if (span && isSpanContextValid(span.spanContext())) {
-    const owner = registry.bySpan.get(span) ?? sessionIn(ctx);
+    const entry = ctx.getValue(ENTRY_CONTEXT_KEY) as Entry | undefined;
+    const owner = (entry?.span === span ? entry : registry.bySpan.get(span)) ?? sessionIn(ctx);
     return { context: ctx, entry: owner && !owner.ended ? owner : undefined };
   }
   const session = sessionIn(ctx) ?? newestOpenSession(registry);

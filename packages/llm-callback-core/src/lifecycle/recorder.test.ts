@@ -1,4 +1,4 @@
-import { context, trace } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLlmSpanRecorder, startSession } from '../index.js';
 import { createUnsampledProvider, setupTracing } from '../test-support/otel.js';
@@ -347,6 +347,24 @@ describe('OpenTelemetry manners', () => {
     expect(byName('http GET').parentSpanContext?.spanId).toBe(byName('weather.tool').spanContext().spanId);
     expect(byName('inner.llm').parentSpanContext?.spanId).toBe(byName('weather.tool').spanContext().spanId);
     expect(byName('inner.llm').attributes['agentops.span.incomplete_reason']).toBe('parent_ended');
+  });
+
+  it("an entry's context behaves as the API's contexts do: values set, deleted and inherited", () => {
+    const recorder = createLlmSpanRecorder();
+    const key = newKey('ctx-values');
+    const appKey = createContextKey('app value');
+    const otherKey = createContextKey('other value');
+    context.with(context.active().setValue(appKey, 'from the app'), () => recorder.startRun({ key, kind: 'chain' }));
+    const ctx = recorder.contextFor(key) ?? ROOT_CONTEXT;
+    expect(ctx.getValue(appKey)).toBe('from the app');
+    const set = ctx.setValue(otherKey, 42);
+    expect(set.getValue(otherKey)).toBe(42);
+    expect(set.getValue(appKey)).toBe('from the app');
+    expect(ctx.getValue(otherKey)).toBeUndefined();
+    expect(set.deleteValue(appKey).getValue(appKey)).toBeUndefined();
+    expect(trace.getSpan(trace.deleteSpan(ctx))).toBeUndefined();
+    recorder.endRun({ key });
+    expect(trace.getSpan(ctx)?.spanContext().spanId).toBe(byName('chain.task').spanContext().spanId);
   });
 
   it('keeps one registry on a global symbol, shared by every copy of the core', () => {

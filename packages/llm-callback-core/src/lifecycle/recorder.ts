@@ -33,7 +33,7 @@ import type {
   SpanEventName,
 } from '../types.js';
 import { VERSION } from '../version.js';
-import { closeEntry, isTracingSuppressed, registerEntry, resolveParent } from './entries.js';
+import { closeEntry, entryContext, isTracingSuppressed, registerEntry, resolveParent } from './entries.js';
 import {
   type Entry,
   getRegistry,
@@ -132,10 +132,8 @@ class RecordedEntry implements Entry, StreamTiming, CallHandle {
   get context(): Context {
     let context = this.ownContext;
     if (context === undefined) {
-      context = trace.setSpan(this.parentContext, this.span);
+      context = entryContext(this.parentContext, this);
       this.ownContext = context;
-      // Only a context made here can have this span active: index it now, for parent resolution.
-      this.recorder.registry.bySpan.set(this.span, this);
     }
     return context;
   }

@@ -60,6 +60,7 @@ export function newOwnerStats(maxEntries: number, remembersEnded = true): OwnerS
 /** Process-wide state, on a global symbol so that ESM and CJS copies of the core share it. */
 export interface Registry {
   readonly entries: Map<string, Entry>;
+  /** Session entries by span (an entry's own context also carries it: see `entryContext`). */
   readonly bySpan: WeakMap<Span, Entry>;
   /** Keys ended recently, for duplicate detection: key → end time (ms). Insertion-ordered, bounded. */
   readonly recentlyEnded: Map<string, number>;
