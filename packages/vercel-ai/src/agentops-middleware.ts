@@ -37,15 +37,17 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
   options: AgentOpsMiddlewareOptions = {},
 ): AgentOpsMiddleware<V> {
   const { metadata, streamIdleTimeoutMs, ...coreOptions } = options;
-  const recorder = createLlmSpanRecorder({ ...coreOptions, framework: 'vercel-ai' });
+  // Keys come from a counter: never reused, so ended ones need not be remembered.
+  const recorder = createLlmSpanRecorder({ ...coreOptions, framework: 'vercel-ai', uniqueKeys: true });
   const idleTimeoutMs = idleTimeout(streamIdleTimeoutMs);
   const nextKey = keyGenerator('vercel-ai');
   // Per-call metadata taken out of `providerOptions` by transformParams, keyed by the params object it returned,
   // which is the very object wrapGenerate / wrapStream receive.
   const extracted = new WeakMap<object, ExtractedCallOptions<unknown>>();
-  // How many calls already sent the same prompt array. The SDK re-sends a step's prompt array when it retries (all
-  // of generateText, and streamText in ai@5/6), so a count above 0 is a retry.
-  const attempts = new WeakMap<object, number>();
+  // How many calls with the same prompt array have failed. The SDK re-sends a step's prompt array when it retries
+  // after a failure (all of generateText, and streamText in ai@5/6), so a count above 0 is a retry. Only failures
+  // are written: a weak map entry per successful call would cost every call a write and the GC an ephemeron.
+  const failures = new WeakMap<object, number>();
 
   function start(params: unknown, model: unknown, stream: boolean): ModelCall | undefined {
     // AgentOpsTelemetry records this call already (ai@7 with the integration registered): one span per call.
@@ -53,8 +55,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     // Each mapping step is guarded on its own: a payload that breaks one costs its attributes, not the span.
     const call = guard(() => (isObject(params) && extracted.get(params)) || extractCallOptions(params));
     const prompt = field(params, 'prompt');
-    const attempt = isObject(prompt) ? (attempts.get(prompt) ?? 0) : 0;
-    if (isObject(prompt)) attempts.set(prompt, attempt + 1);
+    const attempt = isObject(prompt) ? (failures.get(prompt) ?? 0) : 0;
     const event: CallStartEvent = {
       key: nextKey(),
       operation: 'chat',
@@ -67,6 +68,13 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     if (call?.captureContent !== undefined) event.captureContent = call.captureContent;
     if (stream) event.idleTimeoutMs = idleTimeoutMs;
     return startModelCall(recorder, event, attempt);
+  }
+
+  function noteFailure(params: unknown, call: ModelCall): void {
+    guard(() => {
+      const prompt = field(params, 'prompt');
+      if (isObject(prompt)) failures.set(prompt, call.attempt + 1);
+    });
   }
 
   return {
@@ -84,12 +92,24 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
 
     async wrapGenerate({ doGenerate, params, model }) {
       const call = start(params, model, false);
-      return call === undefined ? await doGenerate() : await runModelCall(call, doGenerate);
+      if (call === undefined) return await doGenerate();
+      try {
+        return await runModelCall(call, doGenerate);
+      } catch (error) {
+        noteFailure(params, call);
+        throw error;
+      }
     },
 
     async wrapStream({ doStream, params, model }) {
       const call = start(params, model, true);
-      return call === undefined ? await doStream() : await runModelCall(call, doStream, field(params, 'abortSignal'));
+      if (call === undefined) return await doStream();
+      try {
+        return await runModelCall(call, doStream, field(params, 'abortSignal'));
+      } catch (error) {
+        noteFailure(params, call);
+        throw error;
+      }
     },
   };
 }

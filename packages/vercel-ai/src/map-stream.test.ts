@@ -54,6 +54,21 @@ describe('StreamAccumulator', () => {
     });
   });
 
+  it('without content, counts the same parts and keeps everything but the output', () => {
+    const accumulator = new StreamAccumulator(false);
+    let outputParts = 0;
+    for (const part of v4StreamParts()) if (accumulator.add(part)) outputParts++;
+    expect(outputParts).toBe(7);
+    expect(accumulator.result()).toEqual({
+      warnings: ['other: beta'],
+      responseId: 'resp-s',
+      responseModel: 'model-2024',
+      responseCreated: new Date('2026-01-02T03:04:05.000Z'),
+      finishReasons: ['stop'],
+      usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15, cacheReadInputTokens: 2, reasoningTokens: 1 },
+    });
+  });
+
   it('keeps what a cut-off stream produced: partial text and tool input, no finish', () => {
     const { accumulator } = accumulate(v4StreamParts().slice(0, 11));
     expect(accumulator.finished).toBe(false);

@@ -20,13 +20,14 @@ interface Block {
 /**
  * Collects a model stream (V2, V3 or V4 stream parts) into what the span needs at the end, in O(1) per part: a
  * `switch` on the part type, a `Map` lookup and an array push. Strings are joined once, in {@link result}. Never
- * throws, whatever it is fed.
+ * throws, whatever it is fed. Made per call (also for calls that do not stream), so it allocates nothing until a part
+ * needs it; with `keepContent: false` (a span that records no content) it keeps no text and builds no output message.
  */
 export class StreamAccumulator {
   private readonly blocks: Block[] = [];
-  private readonly texts = new Map<string, Block>();
-  private readonly reasonings = new Map<string, Block>();
-  private readonly toolInputs = new Map<string, Block>();
+  private texts: Map<string, Block> | undefined;
+  private reasonings: Map<string, Block> | undefined;
+  private toolInputs: Map<string, Block> | undefined;
   private readonly end: MappedEnd = {};
   private finishReason: unknown;
   private usage: unknown;
@@ -38,6 +39,8 @@ export class StreamAccumulator {
   error: unknown;
   hasError = false;
 
+  constructor(private readonly keepContent = true) {}
+
   /**
    * Records one stream part. Returns `true` for output parts (deltas, tool input and calls, files, sources), the ones
    * that count as chunks for time to first chunk; `false` for framing (`stream-start`, `response-metadata`, `finish`,
@@ -47,24 +50,26 @@ export class StreamAccumulator {
     const type = field(part, 'type');
     switch (type) {
       case 'text-delta':
-        this.append(this.texts, 'text', part);
+        if (this.keepContent) this.append((this.texts ??= new Map()), 'text', part);
         return true;
       case 'reasoning-delta':
-        this.append(this.reasonings, 'reasoning', part);
+        if (this.keepContent) this.append((this.reasonings ??= new Map()), 'reasoning', part);
         return true;
       case 'tool-input-start': {
+        if (!this.keepContent) return true;
         const id = readString(field(part, 'id')) ?? '';
         const block: Block = { kind: 'tool-input', chunks: [], id, toolName: readString(field(part, 'toolName')) };
-        this.toolInputs.set(id, block);
+        (this.toolInputs ??= new Map()).set(id, block);
         this.blocks.push(block);
         return true;
       }
       case 'tool-input-delta':
-        this.append(this.toolInputs, 'tool-input', part);
+        if (this.keepContent) this.append((this.toolInputs ??= new Map()), 'tool-input', part);
         return true;
       case 'tool-call': {
+        if (!this.keepContent) return true;
         const mapped = mapContentPart(part);
-        const block = this.toolInputs.get(readString(field(part, 'toolCallId')) ?? '');
+        const block = this.toolInputs?.get(readString(field(part, 'toolCallId')) ?? '');
         // The complete call replaces the input streamed for it, in the same place.
         if (block !== undefined && mapped !== undefined) {
           block.kind = 'part';
@@ -78,6 +83,7 @@ export class StreamAccumulator {
       case 'tool-result':
       case 'file':
       case 'reasoning-file': {
+        if (!this.keepContent) return true;
         const mapped = mapContentPart(part);
         if (mapped !== undefined) this.blocks.push({ kind: 'part', chunks: [], part: mapped });
         return true;
@@ -140,7 +146,7 @@ export class StreamAccumulator {
       if (last !== undefined && (last.type === 'text' || last.type === 'reasoning')) last.content += TRUNCATED_MARKER;
     }
     const finishReason = this.finished ? mapFinish(this.finishReason, this.usage, end) : undefined;
-    const outputs = outputMessages(parts, finishReason);
+    const outputs = this.keepContent ? outputMessages(parts, finishReason) : undefined;
     if (outputs !== undefined) end.outputs = outputs;
     return end;
   }

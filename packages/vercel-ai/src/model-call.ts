@@ -48,14 +48,13 @@ export interface ModelCall {
  */
 export function startModelCall(recorder: LlmSpanRecorder, event: CallStartEvent, attempt = 0): ModelCall | undefined {
   try {
-    const accumulator = new StreamAccumulator();
-    event.snapshot = () => details(call, accumulator.result());
+    event.snapshot = () => details(call, call.accumulator.result());
     const handle = recorder.startCall(event);
     const call: ModelCall = {
       handle,
       context: recorder.contextFor(handle.key),
       attempt,
-      accumulator,
+      accumulator: new StreamAccumulator(handle.recordsContent),
       request: undefined,
     };
     return call;
@@ -178,10 +177,9 @@ function tapStream<R>(result: R, call: ModelCall, signal: unknown): R {
   };
   let tapped: R | undefined;
   if (isReadableStream(stream)) {
-    // Copy the result before piping: once piped, the original stream is locked and must not be handed back.
-    const copy = guard(() => ({ ...result }));
-    if (copy !== undefined)
-      tapped = guard(() => ({ ...copy, stream: stream.pipeThrough(new TransformStream(transformer)) }));
+    // The result is copied before the stream is piped (a literal's spread runs first): if copying throws, the
+    // original stream is not locked yet and the result goes back untouched.
+    tapped = guard(() => ({ ...result, stream: stream.pipeThrough(new TransformStream(transformer)) }));
   }
   if (tapped === undefined) {
     // Not a stream we can pipe: hand the result back as it is and end the span with what is known.
