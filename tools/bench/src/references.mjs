@@ -76,10 +76,22 @@ function noopMiddleware() {
   };
 }
 
-async function floorMiddleware() {
-  const { trace, SpanKind, SpanStatusCode } = (await otelSdk()).api;
+/** A fresh copy of a template's attributes: built per call, as a tracer builds its own. */
+export function copyAttributes(template) {
+  const out = {};
+  for (const key in template) out[key] = template[key];
+  return out;
+}
+
+/**
+ * The floor middleware. With `sameData` (`{ start, end }` attribute templates, see ours.mjs): the same-data floor,
+ * one span with those attributes instead of ten, active while the provider runs (as a tracer must make it for the
+ * provider's own spans to nest under it).
+ */
+export async function floorMiddleware(sameData) {
+  const { trace, context, SpanKind, SpanStatusCode } = (await otelSdk()).api;
   const tracer = trace.getTracer('bench-floor', '0.0.0');
-  const startAttrs = (model, params, streaming) => ({
+  const floorStartAttrs = (model, params, streaming) => ({
     'gen_ai.operation.name': 'chat',
     'gen_ai.provider.name': model.provider,
     'gen_ai.request.model': model.modelId,
@@ -88,12 +100,19 @@ async function floorMiddleware() {
     'bench.streaming': streaming,
     'bench.prompt.messages': params.prompt?.length ?? 0,
   });
-  const endAttrs = (span, usage, finishReason) =>
+  const floorEndAttrs = (span, usage, finishReason) =>
     span.setAttributes({
       'gen_ai.usage.input_tokens': usage?.inputTokens?.total ?? 0,
       'gen_ai.usage.output_tokens': usage?.outputTokens?.total ?? 0,
       'gen_ai.response.finish_reasons': [finishReason?.unified ?? 'unknown'],
     });
+  const startAttrs = sameData
+    ? (_m, _p, streaming) => copyAttributes(sameData[streaming ? 'stream' : 'generate'].start)
+    : floorStartAttrs;
+  const endAttrs = sameData
+    ? (span, _u, _f, streaming) => span.setAttributes(copyAttributes(sameData[streaming ? 'stream' : 'generate'].end))
+    : floorEndAttrs;
+  const run = sameData ? (span, fn) => context.with(trace.setSpan(context.active(), span), fn) : (_span, fn) => fn();
   return {
     specificationVersion: 'v4',
     async wrapGenerate({ doGenerate, params, model }) {
@@ -102,7 +121,7 @@ async function floorMiddleware() {
         attributes: startAttrs(model, params, false),
       });
       try {
-        const result = await doGenerate();
+        const result = await run(span, doGenerate);
         endAttrs(span, result.usage, result.finishReason);
         return result;
       } catch (err) {
@@ -119,7 +138,7 @@ async function floorMiddleware() {
       });
       let result;
       try {
-        result = await doStream();
+        result = await run(span, doStream);
       } catch (err) {
         span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
@@ -135,7 +154,7 @@ async function floorMiddleware() {
       const stream = result.stream.pipeThrough(
         new TransformStream({
           transform(part, controller) {
-            if (part.type === 'finish') endAttrs(span, part.usage, part.finishReason);
+            if (part.type === 'finish') endAttrs(span, part.usage, part.finishReason, true);
             controller.enqueue(part);
           },
           flush: finish,
@@ -236,7 +255,8 @@ async function noopHandler(awaited) {
   return new NoopHandler(awaited ? { _awaitHandler: true } : {});
 }
 
-async function floorHandler() {
+/** The floor handler; with `sameData` (`{ generate: { start, end } }` templates), the same-data floor. */
+export async function floorHandler(sameData) {
   const { BaseCallbackHandler } = await import('@langchain/core/callbacks/base');
   const { trace, SpanKind, SpanStatusCode } = (await otelSdk()).api;
   const tracer = trace.getTracer('bench-floor', '0.0.0');
@@ -248,15 +268,17 @@ async function floorHandler() {
       const model = params.model ?? 'unknown';
       const span = tracer.startSpan(`chat ${model}`, {
         kind: SpanKind.CLIENT,
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.provider.name': name ?? llm?.id?.at(-1) ?? 'langchain',
-          'gen_ai.request.model': model,
-          'gen_ai.request.temperature': params.temperature ?? 0,
-          'gen_ai.request.max_tokens': params.max_tokens ?? 0,
-          'bench.run_id': runId,
-          'bench.prompt.messages': messages?.[0]?.length ?? 0,
-        },
+        attributes: sameData
+          ? copyAttributes(sameData.generate.start)
+          : {
+              'gen_ai.operation.name': 'chat',
+              'gen_ai.provider.name': name ?? llm?.id?.at(-1) ?? 'langchain',
+              'gen_ai.request.model': model,
+              'gen_ai.request.temperature': params.temperature ?? 0,
+              'gen_ai.request.max_tokens': params.max_tokens ?? 0,
+              'bench.run_id': runId,
+              'bench.prompt.messages': messages?.[0]?.length ?? 0,
+            },
       });
       this.spans.set(runId, span);
     }
@@ -266,6 +288,11 @@ async function floorHandler() {
       this.spans.delete(runId);
       const gen = output?.generations?.[0]?.[0];
       const usage = gen?.message?.usage_metadata;
+      if (sameData) {
+        span.setAttributes(copyAttributes(sameData.generate.end));
+        span.end();
+        return;
+      }
       span.setAttributes({
         'gen_ai.usage.input_tokens': usage?.input_tokens ?? 0,
         'gen_ai.usage.output_tokens': usage?.output_tokens ?? 0,

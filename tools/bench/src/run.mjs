@@ -82,17 +82,19 @@ const PLAN = {
     full: preset === 'heavy' || Boolean(args['callgrind-full']),
     // Valgrind processes at once (each single-threaded); their counts do not depend on it.
     jobs: Number(args.jobs ?? 3),
+    // Generate warm-ups are long enough for every function of a call to reach TurboFan (300 invocations here):
+    // with 300, the first measured phases still ran in lower tiers (phases fell by 20% from first to last).
     'ai-sdk': {
-      generate: { warmup: 300, n: 150, phases: 4 },
+      generate: { warmup: 1200, n: 150, phases: 5 },
       stream100: { warmup: 10, n: 2, phases: 4 },
       chunks: { warmupPhases: 1, n: 1500, phases: 4 },
     },
     langchain: {
-      generate: { warmup: 300, n: 150, phases: 4 },
+      generate: { warmup: 1200, n: 150, phases: 5 },
       stream100: { warmup: 10, n: 2, phases: 4 },
       chunks: { warmupPhases: 1, n: 1500, phases: 4 },
     },
-    litellm: { handler: { warmup: 300, warmupMs: 1500, n: 150, phases: 4 } },
+    litellm: { handler: { warmup: 1200, warmupMs: 1500, n: 150, phases: 5 } },
     'ai-sdk-full': {
       generate: { warmup: 400, n: 40, phases: 5 },
       stream100: { warmup: 20, n: 3, phases: 5 },
@@ -115,11 +117,20 @@ const PLAN = {
 
 // Rows. `hook` is the reference a row's own work is measured from (same environment, framework and mode).
 const REPO = {
-  'ai-sdk': ['baseline', 'noop-middleware', 'floor', 'agentops-nocontent', 'agentops'],
-  langchain: ['baseline', 'noop-handler', 'noop-handler-awaited', 'floor', 'agentops-nocontent', 'agentops'],
+  'ai-sdk': ['baseline', 'noop-middleware', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
+  langchain: [
+    'baseline',
+    'noop-handler',
+    'noop-handler-awaited',
+    'floor',
+    'floor-same-data',
+    'agentops-nocontent',
+    'agentops',
+  ],
   litellm: [
     'noop-handler',
     'floor',
+    'floor-same-data',
     'agentops-nocontent',
     'agentops',
     ...(preset === 'heavy' ? ['agentops-nomerge'] : []),
@@ -152,9 +163,9 @@ const PEERS = {
 // Callgrind: our rows and their references share one process per framework (none registers anything that changes
 // the others), so start-up under valgrind is paid once.
 const CALLGRIND_REPO = {
-  'ai-sdk': ['noop-middleware', 'floor', 'agentops-nocontent', 'agentops'],
-  langchain: ['noop-handler-awaited', 'floor', 'agentops-nocontent', 'agentops'],
-  litellm: ['noop-handler', 'floor', 'agentops-nocontent', 'agentops'],
+  'ai-sdk': ['noop-middleware', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
+  langchain: ['noop-handler-awaited', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
+  litellm: ['noop-handler', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
 };
 const MODES = {
   'ai-sdk': ['generate', 'stream100', 'stream1000'],
@@ -564,6 +575,7 @@ async function runCallgrind() {
     'noop-handler',
     'noop-handler-awaited',
     'floor',
+    'floor-same-data',
     'agentops-nocontent',
     'agentops',
     'agentops-nomerge',
