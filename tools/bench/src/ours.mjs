@@ -101,7 +101,7 @@ export const OUR_LANGCHAIN = {
   agentops: () => agentopsLangChain(true),
   'agentops-nocontent': () => agentopsLangChain(false),
   async 'floor-same-data'() {
-    const templates = await sameDataTemplates(await agentopsLangChain(false), ['generate']);
+    const templates = await sameDataTemplates(await agentopsLangChain(false), ['generate', 'stream']);
     const { sink, flush } = await registerSink();
     return {
       ...(await langChainCallers([await floorHandler(templates)])),

@@ -151,11 +151,20 @@ export async function floorMiddleware(sameData) {
           span.end();
         }
       };
+      // The same-data floor times every text chunk, the least that yields the chunk attributes it records
+      // (time to first chunk, chunk count, largest gap).
+      const timing = { count: 0, first: 0, last: 0, maxGap: 0 };
       const stream = result.stream.pipeThrough(
         new TransformStream({
           transform(part, controller) {
-            if (part.type === 'finish') endAttrs(span, part.usage, part.finishReason, true);
             controller.enqueue(part);
+            if (sameData && part.type === 'text-delta') {
+              const now = performance.now();
+              if (timing.count++ === 0) timing.first = now;
+              else if (now - timing.last > timing.maxGap) timing.maxGap = now - timing.last;
+              timing.last = now;
+            }
+            if (part.type === 'finish') endAttrs(span, part.usage, part.finishReason, true);
           },
           flush: finish,
           cancel: finish,
@@ -263,6 +272,7 @@ export async function floorHandler(sameData) {
   class FloorHandler extends BaseCallbackHandler {
     name = 'floor-handler';
     spans = new Map();
+    timings = new Map();
     handleChatModelStart(llm, messages, runId, _parentRunId, extraParams, _tags, _metadata, name) {
       const params = extraParams?.invocation_params ?? {};
       const model = params.model ?? 'unknown';
@@ -282,14 +292,28 @@ export async function floorHandler(sameData) {
       });
       this.spans.set(runId, span);
     }
+    // Defined only for the same-data floor, which times every token: the least that yields its chunk attributes.
+    handleLLMNewToken = sameData
+      ? (_token, _idx, runId) => {
+          const now = performance.now();
+          const timing = this.timings.get(runId);
+          if (timing === undefined) this.timings.set(runId, { count: 1, first: now, last: now, maxGap: 0 });
+          else {
+            if (now - timing.last > timing.maxGap) timing.maxGap = now - timing.last;
+            timing.last = now;
+            timing.count++;
+          }
+        }
+      : undefined;
     handleLLMEnd(output, runId) {
       const span = this.spans.get(runId);
       if (!span) return;
       this.spans.delete(runId);
+      const streamed = this.timings.delete(runId);
       const gen = output?.generations?.[0]?.[0];
       const usage = gen?.message?.usage_metadata;
       if (sameData) {
-        span.setAttributes(copyAttributes(sameData.generate.end));
+        span.setAttributes(copyAttributes(sameData[streamed ? 'stream' : 'generate'].end));
         span.end();
         return;
       }
