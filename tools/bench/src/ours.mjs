@@ -4,7 +4,7 @@ import { handlerCall, LITELLM_NEEDLES, runHandlerCall } from './litellm-workload
 import { otelSdk, registerSink } from './otel-env.mjs';
 import { aiSdkCallers, copyAttributes, floorHandler, floorMiddleware, langChainCallers } from './references.mjs';
 
-const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@1');
+const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@2');
 
 /** The core's process-wide registry (internal, read only here): open entries and remembered ended keys. */
 export function coreState() {

@@ -291,7 +291,7 @@ function registrySizes(): { entries: number; sessions: number } {
       symbol,
       { entries: Map<unknown, { kind: string }>; sessions: { ended: boolean }[] } | undefined
     >
-  )[Symbol.for('@agentops/llm-callback-core/registry@1')];
+  )[Symbol.for('@agentops/llm-callback-core/registry@2')];
   if (!registry) return { entries: -1, sessions: -1 };
   let entries = 0;
   for (const entry of registry.entries.values()) if (entry.kind !== 'session') entries++;

@@ -354,7 +354,9 @@ describe('OpenTelemetry manners', () => {
     const key = newKey('ctx-values');
     const appKey = createContextKey('app value');
     const otherKey = createContextKey('other value');
-    context.with(context.active().setValue(appKey, 'from the app'), () => recorder.startRun({ key, kind: 'chain' }));
+    context.with(context.active().setValue(appKey, 'from the app'), () =>
+      recorder.startRun({ key, kind: 'chain', name: 'values' }),
+    );
     const ctx = recorder.contextFor(key) ?? ROOT_CONTEXT;
     expect(ctx.getValue(appKey)).toBe('from the app');
     const set = ctx.setValue(otherKey, 42);
@@ -364,12 +366,12 @@ describe('OpenTelemetry manners', () => {
     expect(set.deleteValue(appKey).getValue(appKey)).toBeUndefined();
     expect(trace.getSpan(trace.deleteSpan(ctx))).toBeUndefined();
     recorder.endRun({ key });
-    expect(trace.getSpan(ctx)?.spanContext().spanId).toBe(byName('chain.task').spanContext().spanId);
+    expect(trace.getSpan(ctx)?.spanContext().spanId).toBe(byName('values.task').spanContext().spanId);
   });
 
   it('keeps one registry on a global symbol, shared by every copy of the core', () => {
     const holder = globalThis as Record<symbol, unknown>;
-    expect(holder[Symbol.for('@agentops/llm-callback-core/registry@1')]).toBe(getRegistry());
+    expect(holder[Symbol.for('@agentops/llm-callback-core/registry@2')]).toBe(getRegistry());
   });
 
   it('records errors with type, message, status code, retries and the exception event', () => {

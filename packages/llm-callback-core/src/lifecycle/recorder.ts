@@ -273,7 +273,7 @@ class Recorder implements LlmSpanRecorder {
   recordChunk(key: string, time?: number): void {
     try {
       const entry = this.registry.entries.get(key);
-      if (entry !== undefined && entry.kind === 'llm') recordChunkOn(entry as RecordedEntry, time);
+      if (entry instanceof RecordedEntry && entry.kind === 'llm') recordChunkOn(entry, time);
     } catch (error) {
       reportFailure('recordChunk', error);
     }
@@ -412,7 +412,12 @@ class Recorder implements LlmSpanRecorder {
         else this.owner.unknownKeys++;
         return;
       }
-      this.settleOpen(entry as RecordedEntry, kind, event as OutcomeEvent, options);
+      // A session is ended through its handle, never by key.
+      if (!(entry instanceof RecordedEntry)) {
+        this.owner.unknownKeys++;
+        return;
+      }
+      this.settleOpen(entry, kind, event as OutcomeEvent, options);
     } catch (error) {
       reportFailure(where, error);
     }

@@ -71,7 +71,9 @@ export interface Registry {
   logLevelApplied: boolean;
 }
 
-const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@1');
+// The suffix is the registry's shape: bumped when entries change, so that two core versions in one process never
+// read each other's entries.
+const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@2');
 
 export function getRegistry(): Registry {
   const holder = globalThis as { [REGISTRY_KEY]?: Registry };
