@@ -143,6 +143,19 @@ describe('exactly-once end', () => {
     expect(tracing.spans()).toHaveLength(0);
   });
 
+  it('never ends a session by key: only its handle does', () => {
+    const recorder = createLlmSpanRecorder();
+    const session = startSession({ name: 'by-key' });
+    const sessionKey = getRegistry().sessions.at(-1)?.key ?? '';
+    expect(sessionKey).not.toBe('');
+    recorder.endRun({ key: sessionKey });
+    recorder.endCall({ key: sessionKey });
+    expect(recorder.stats().unknownKeys).toBe(2);
+    expect(tracing.spans()).toHaveLength(0);
+    session.end();
+    expect(byName('by-key.session').attributes['agentops.session.end_state']).toBe('Success');
+  });
+
   it('merges end events that arrive within the merge window, keeping the first end time', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     try {
