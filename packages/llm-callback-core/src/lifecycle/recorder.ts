@@ -90,6 +90,8 @@ class RecordedEntry implements Entry, StreamTiming, CallHandle {
   lastChunkMs: number | undefined = undefined;
   maxGapMs = 0;
   pending: PendingEnd | undefined = undefined;
+  /** `performance.timeOrigin`, read once per call rather than once per chunk (it is an accessor). */
+  readonly timeOrigin = performance.timeOrigin;
   private ownContext: Context | undefined = undefined;
 
   constructor(
@@ -201,7 +203,7 @@ class KeyHandle implements CallHandle {
 
 // The hot path of streaming: O(1), no allocation.
 function recordChunkOn(entry: RecordedEntry, time: number | undefined): void {
-  const at = typeof time === 'number' && Number.isFinite(time) ? performance.timeOrigin + time : nowMillis();
+  const at = entry.timeOrigin + (typeof time === 'number' && Number.isFinite(time) ? time : performance.now());
   if (entry.chunkCount === 0) entry.firstChunkMs = at;
   else {
     const gap = at - (entry.lastChunkMs as number);
