@@ -9,7 +9,6 @@ import { generateText, isStepCount, jsonSchema, type PrepareStepFunction, stream
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, testTracing } from './__fixtures__/telemetry-harness.js';
 import { AgentOpsTelemetry } from './index.js';
-import { TELEMETRY_ATTR } from './telemetry-keys.js';
 
 const tracing = testTracing();
 let mock: MockLlm;
@@ -66,8 +65,8 @@ const prepareStep: PrepareStepFunction<typeof tools> = ({ stepNumber, messages }
 const KEYS = [
   ATTR.SPAN_KIND,
   ATTR.ENTITY_OUTPUT,
-  TELEMETRY_ATTR.STEP_NUMBER,
-  TELEMETRY_ATTR.STEP_FINISH_REASON,
+  ATTR.STEP_NUMBER,
+  ATTR.STEP_FINISH_REASON,
   ATTR.REQUEST_STREAM,
   ATTR.TOOL_CHOICE,
   ATTR.RESPONSE_ID,
@@ -163,8 +162,8 @@ describe.each([
     const llm = tracing.spans().filter((span) => span.attributes[ATTR.SPAN_KIND] === 'llm');
     for (const span of llm) {
       expect(span.attributes[ATTR.SERVER_PORT]).toBe(mock.port);
-      expect(span.attributes[TELEMETRY_ATTR.RESPONSE_TIME]).toBeTypeOf('number');
-      if (stream) expect(span.attributes[TELEMETRY_ATTR.TIME_TO_FIRST_OUTPUT]).toBeTypeOf('number');
+      expect(span.attributes[ATTR.PERFORMANCE_RESPONSE_TIME]).toBeTypeOf('number');
+      if (stream) expect(span.attributes[ATTR.PERFORMANCE_TIME_TO_FIRST_OUTPUT]).toBeTypeOf('number');
     }
     expect(JSON.stringify(tracing.spans().map((span) => span.attributes))).not.toContain('sk-test');
   });

@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { streamParts } from './__fixtures__/ai-versions.js';
 import { render, scriptedModel, TOOL_LOOP, testTracing, tools } from './__fixtures__/telemetry-harness.js';
 import { AgentOpsTelemetry, agentopsMiddleware } from './index.js';
-import { TELEMETRY_ATTR } from './telemetry-keys.js';
+import { CHUNK_GAP_PREFIX, RUNTIME_CONTEXT_PREFIX } from './telemetry-keys.js';
 
 const tracing = testTracing();
 afterAll(() => tracing.shutdown());
@@ -31,11 +31,11 @@ afterEach(() => {
 
 const TREE_KEYS = [
   ATTR.SPAN_KIND,
-  TELEMETRY_ATTR.FUNCTION_ID,
+  ATTR.AI_SDK_FUNCTION_ID,
   ATTR.ENTITY_INPUT,
   ATTR.ENTITY_OUTPUT,
-  TELEMETRY_ATTR.STEP_NUMBER,
-  TELEMETRY_ATTR.STEP_FINISH_REASON,
+  ATTR.STEP_NUMBER,
+  ATTR.STEP_FINISH_REASON,
   ATTR.REQUEST_MODEL,
   ATTR.REQUEST_STREAM,
   ATTR.USAGE_PROMPT_TOKENS,
@@ -147,23 +147,23 @@ describe.each(runs)('%s tool loop, two tools, one failing', (_, stream, run) => 
     await run(scriptedModel(TOOL_LOOP), { integrations: [new AgentOpsTelemetry()] });
     await vi.waitFor(() => expect(llmSpans()).toHaveLength(2));
     const expected = [
-      TELEMETRY_ATTR.RESPONSE_TIME,
-      TELEMETRY_ATTR.EFFECTIVE_OUTPUT_TOKENS_PER_SECOND,
-      TELEMETRY_ATTR.EFFECTIVE_TOTAL_TOKENS_PER_SECOND,
+      ATTR.PERFORMANCE_RESPONSE_TIME,
+      ATTR.PERFORMANCE_EFFECTIVE_OUTPUT_TOKENS_PER_SECOND,
+      ATTR.PERFORMANCE_EFFECTIVE_TOTAL_TOKENS_PER_SECOND,
       ...(stream
         ? [
-            TELEMETRY_ATTR.TIME_TO_FIRST_OUTPUT,
-            TELEMETRY_ATTR.OUTPUT_TOKENS_PER_SECOND,
-            TELEMETRY_ATTR.INPUT_TOKENS_PER_SECOND,
-            `${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}median`,
-            `${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}max`,
+            ATTR.PERFORMANCE_TIME_TO_FIRST_OUTPUT,
+            ATTR.PERFORMANCE_OUTPUT_TOKENS_PER_SECOND,
+            ATTR.PERFORMANCE_INPUT_TOKENS_PER_SECOND,
+            `${CHUNK_GAP_PREFIX}median`,
+            `${CHUNK_GAP_PREFIX}max`,
             ATTR.STREAMING_CHUNK_COUNT,
           ]
         : []),
     ];
     for (const span of llmSpans()) {
       for (const key of expected) expect(span.attributes[key], key).toBeTypeOf('number');
-      if (!stream) expect(span.attributes[TELEMETRY_ATTR.TIME_TO_FIRST_OUTPUT]).toBeUndefined();
+      if (!stream) expect(span.attributes[ATTR.PERFORMANCE_TIME_TO_FIRST_OUTPUT]).toBeUndefined();
     }
   });
 
@@ -258,12 +258,12 @@ describe('what flows from runtimeContext and providerOptions', () => {
     for (const span of llmSpans()) expect(span.attributes[ATTR.CONVERSATION_ID]).toBe('thread-3');
     const [run] = tracing.spans().filter((span) => span.attributes[ATTR.SPAN_KIND] === 'agent');
     expect(run?.attributes).toMatchObject({
-      [`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}plan`]: 'pro',
-      [`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}account`]: '{"id":42}',
-      [TELEMETRY_ATTR.OPERATION]: 'ai.generateText',
+      [`${RUNTIME_CONTEXT_PREFIX}plan`]: 'pro',
+      [`${RUNTIME_CONTEXT_PREFIX}account`]: '{"id":42}',
+      [ATTR.AI_SDK_OPERATION]: 'ai.generateText',
     });
     expect(JSON.stringify(tracing.spans().map((span) => span.attributes))).not.toContain('not allow-listed');
-    expect(llmSpans()[0]?.attributes[`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}plan`]).toBeUndefined();
+    expect(llmSpans()[0]?.attributes[`${RUNTIME_CONTEXT_PREFIX}plan`]).toBeUndefined();
   });
 
   it('captureContent: false in runtimeContext.agentops keeps content off every span', async () => {

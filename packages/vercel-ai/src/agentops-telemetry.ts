@@ -1,4 +1,4 @@
-import { createLlmSpanRecorder, type LlmSpanRecorder } from '@agentops/llm-callback-core';
+import { ATTR, createLlmSpanRecorder, type LlmSpanRecorder } from '@agentops/llm-callback-core';
 import { field, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { context } from '@opentelemetry/api';
 import { idleTimeout } from './agentops-middleware.js';
@@ -25,7 +25,6 @@ import {
   startOtherCall,
   toolKey,
 } from './telemetry-calls.js';
-import { TELEMETRY_ATTR } from './telemetry-keys.js';
 import { RunBook } from './telemetry-runs.js';
 import type { AgentOpsTelemetryOptions } from './types.js';
 
@@ -116,7 +115,7 @@ export class AgentOpsTelemetry {
         name: `step-${number}`,
         metadata: {
           ...run.metadata,
-          attributes: { ...run.metadata?.attributes, [TELEMETRY_ATTR.STEP_NUMBER]: number },
+          attributes: { ...run.metadata?.attributes, [ATTR.STEP_NUMBER]: number },
         },
         ...(run.captureContent !== undefined && { captureContent: run.captureContent }),
         ...at(event, 'startTime'),
@@ -182,7 +181,7 @@ export class AgentOpsTelemetry {
       this.#recorder.endRun({
         key: run.step.key,
         ...(text !== undefined && { output: text }),
-        ...(reason !== undefined && { attributes: { [TELEMETRY_ATTR.STEP_FINISH_REASON]: reason } }),
+        ...(reason !== undefined && { attributes: { [ATTR.STEP_FINISH_REASON]: reason } }),
         ...at(event, 'endTime'),
       });
       run.step = undefined;

@@ -1,3 +1,4 @@
+import { ATTR } from '@agentops/llm-callback-core';
 import { describe, expect, it } from 'vitest';
 import {
   embeddingMessages,
@@ -12,7 +13,7 @@ import {
   runName,
   toolDescriptions,
 } from './map-telemetry.js';
-import { TELEMETRY_ATTR } from './telemetry-keys.js';
+import { CHUNK_GAP_PREFIX, RUNTIME_CONTEXT_PREFIX } from './telemetry-keys.js';
 
 const hostile = new Proxy(
   {},
@@ -47,11 +48,11 @@ describe('readRunContext', () => {
       metadata: { userId: 'u', sessionId: 's', tags: ['base', 'a', 'b'], attributes: { team: 'core' } },
       captureContent: false,
       attributes: {
-        [TELEMETRY_ATTR.FUNCTION_ID]: 'bot',
-        [TELEMETRY_ATTR.OPERATION]: 'ai.streamText',
-        [`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}plan`]: 'pro',
-        [`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}limits`]: [1, 2],
-        [`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}account`]: '{"id":7}',
+        [ATTR.AI_SDK_FUNCTION_ID]: 'bot',
+        [ATTR.AI_SDK_OPERATION]: 'ai.streamText',
+        [`${RUNTIME_CONTEXT_PREFIX}plan`]: 'pro',
+        [`${RUNTIME_CONTEXT_PREFIX}limits`]: [1, 2],
+        [`${RUNTIME_CONTEXT_PREFIX}account`]: '{"id":7}',
       },
     });
   });
@@ -162,15 +163,15 @@ describe('mapPerformance', () => {
         timeBetweenOutputChunksMs: { min: 1, p10: 2, median: 5, avg: 6, p90: 10, max: 20 },
       }),
     ).toEqual({
-      [TELEMETRY_ATTR.RESPONSE_TIME]: 1.5,
-      [TELEMETRY_ATTR.TIME_TO_FIRST_OUTPUT]: 0.25,
-      [TELEMETRY_ATTR.EFFECTIVE_OUTPUT_TOKENS_PER_SECOND]: 40,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}min`]: 0.001,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}p10`]: 0.002,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}median`]: 0.005,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}avg`]: 0.006,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}p90`]: 0.01,
-      [`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}max`]: 0.02,
+      [ATTR.PERFORMANCE_RESPONSE_TIME]: 1.5,
+      [ATTR.PERFORMANCE_TIME_TO_FIRST_OUTPUT]: 0.25,
+      [ATTR.PERFORMANCE_EFFECTIVE_OUTPUT_TOKENS_PER_SECOND]: 40,
+      [`${CHUNK_GAP_PREFIX}min`]: 0.001,
+      [`${CHUNK_GAP_PREFIX}p10`]: 0.002,
+      [`${CHUNK_GAP_PREFIX}median`]: 0.005,
+      [`${CHUNK_GAP_PREFIX}avg`]: 0.006,
+      [`${CHUNK_GAP_PREFIX}p90`]: 0.01,
+      [`${CHUNK_GAP_PREFIX}max`]: 0.02,
     });
     expect(mapPerformance(hostile)).toEqual({});
     expect(mapPerformance({ responseTimeMs: -1 })).toEqual({});

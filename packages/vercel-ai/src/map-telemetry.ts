@@ -1,4 +1,4 @@
-import type { CallMetadata, Message, RunKind } from '@agentops/llm-callback-core';
+import { ATTR, type CallMetadata, type Message, type RunKind } from '@agentops/llm-callback-core';
 import { field, readArray, readNumber, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
 import type { AttributeValue } from '@opentelemetry/api';
 import {
@@ -11,7 +11,7 @@ import {
   readCallMetadata,
 } from './map-call-options.js';
 import { readRecord, readText } from './normalize.js';
-import { TELEMETRY_ATTR } from './telemetry-keys.js';
+import { CHUNK_GAP_PREFIX, RUNTIME_CONTEXT_PREFIX } from './telemetry-keys.js';
 
 /*
  * Pure mappings from ai@7 telemetry events (`Telemetry` callbacks) to what the core records. The model call itself
@@ -36,15 +36,15 @@ export interface RunContext {
 export function readRunContext(event: unknown, base: CallMetadata | undefined): RunContext {
   const attributes: Record<string, AttributeValue> = {};
   const functionId = readString(field(event, 'functionId'));
-  if (functionId !== undefined) attributes[TELEMETRY_ATTR.FUNCTION_ID] = functionId;
+  if (functionId !== undefined) attributes[ATTR.AI_SDK_FUNCTION_ID] = functionId;
   const operation = readString(field(event, 'operationId'));
-  if (operation !== undefined) attributes[TELEMETRY_ATTR.OPERATION] = operation;
+  if (operation !== undefined) attributes[ATTR.AI_SDK_OPERATION] = operation;
   const runtime = readRecord(field(event, 'runtimeContext'));
   const ours = field(runtime, PROVIDER_OPTIONS_KEY);
   for (const key of ownKeys(runtime)) {
     if (key === PROVIDER_OPTIONS_KEY) continue;
     const value = attributeOf(field(runtime, key));
-    if (value !== undefined) attributes[`${TELEMETRY_ATTR.RUNTIME_CONTEXT_PREFIX}${key}`] = value;
+    if (value !== undefined) attributes[`${RUNTIME_CONTEXT_PREFIX}${key}`] = value;
   }
   const fromProvider = extractCallOptions({ providerOptions: field(event, 'providerOptions') });
   const metadata = mergeMetadata(mergeMetadata(base, readCallMetadata(ours)), fromProvider.metadata);
@@ -112,15 +112,15 @@ export function mapPerformance(performance: unknown): Record<string, AttributeVa
     const n = readNumber(value);
     if (n !== undefined && n >= 0) out[key] = n;
   };
-  seconds(TELEMETRY_ATTR.RESPONSE_TIME, field(performance, 'responseTimeMs'));
-  seconds(TELEMETRY_ATTR.TIME_TO_FIRST_OUTPUT, field(performance, 'timeToFirstOutputMs'));
-  rate(TELEMETRY_ATTR.OUTPUT_TOKENS_PER_SECOND, field(performance, 'outputTokensPerSecond'));
-  rate(TELEMETRY_ATTR.INPUT_TOKENS_PER_SECOND, field(performance, 'inputTokensPerSecond'));
-  rate(TELEMETRY_ATTR.EFFECTIVE_OUTPUT_TOKENS_PER_SECOND, field(performance, 'effectiveOutputTokensPerSecond'));
-  rate(TELEMETRY_ATTR.EFFECTIVE_TOTAL_TOKENS_PER_SECOND, field(performance, 'effectiveTotalTokensPerSecond'));
+  seconds(ATTR.PERFORMANCE_RESPONSE_TIME, field(performance, 'responseTimeMs'));
+  seconds(ATTR.PERFORMANCE_TIME_TO_FIRST_OUTPUT, field(performance, 'timeToFirstOutputMs'));
+  rate(ATTR.PERFORMANCE_OUTPUT_TOKENS_PER_SECOND, field(performance, 'outputTokensPerSecond'));
+  rate(ATTR.PERFORMANCE_INPUT_TOKENS_PER_SECOND, field(performance, 'inputTokensPerSecond'));
+  rate(ATTR.PERFORMANCE_EFFECTIVE_OUTPUT_TOKENS_PER_SECOND, field(performance, 'effectiveOutputTokensPerSecond'));
+  rate(ATTR.PERFORMANCE_EFFECTIVE_TOTAL_TOKENS_PER_SECOND, field(performance, 'effectiveTotalTokensPerSecond'));
   const gaps = field(performance, 'timeBetweenOutputChunksMs');
   for (const stat of ['min', 'p10', 'median', 'avg', 'p90', 'max']) {
-    seconds(`${TELEMETRY_ATTR.CHUNK_GAP_PREFIX}${stat}`, field(gaps, stat));
+    seconds(`${CHUNK_GAP_PREFIX}${stat}`, field(gaps, stat));
   }
   return out;
 }
