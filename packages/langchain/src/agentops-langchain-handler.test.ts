@@ -13,7 +13,7 @@ import { tool } from '@langchain/core/tools';
 import { FakeListChatModel, FakeLLM, FakeRetriever, FakeStreamingChatModel } from '@langchain/core/utils/testing';
 import { trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createAgent, FakeToolCallingModel } from 'langchain';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -547,6 +547,20 @@ describe('abandoned runs', () => {
     expect(only('consumer.workflow').attributes[ATTR.INCOMPLETE]).toBeUndefined();
   });
 
+  it('keeps nothing for an abandoned stream whose spans are not sampled', async () => {
+    const unsampled = new TracerProvider({ sampler: new AlwaysOffSampler() });
+    handler = new AgentOpsLangChainHandler({ tracerProvider: unsampled });
+    const model = new FakeListChatModel({ responses: ['abcdef'] });
+    const consumer = RunnableLambda.from(async (input: string, config) => {
+      for await (const _chunk of await model.stream(input, config)) break;
+      return 'stopped early';
+    });
+    await consumer.invoke('hi', { callbacks: [handler] });
+    // The model's stream state is dropped when the core ends its (unrecorded) entry with the root run.
+    expect(handler.stats()).toMatchObject({ started: 2, ended: 2, inFlight: 0, handlerEntries: 0 });
+    expect(tracing.spans()).toHaveLength(0);
+  });
+
   it('expires the runs of a chain stream abandoned with break through the TTL', async () => {
     handler = new AgentOpsLangChainHandler({ inFlight: { ttlMs: 50 } });
     const chain = sequence(new FakeListChatModel({ responses: ['a long answer'] }));
@@ -583,6 +597,32 @@ describe('handler object', () => {
     const llm = only('chat.llm');
     expect(llm.attributes['gen_ai.prompt.1.content']).toBeUndefined();
     expect(only('RunnableSequence.workflow').attributes[ATTR.ENTITY_INPUT]).toBeUndefined();
+  });
+
+  it('records the same call details without content when content capture is off', async () => {
+    const answer = () =>
+      fakeModel().respond(
+        new AIMessage({
+          content: 'Paris',
+          id: 'chatcmpl-7',
+          usage_metadata: { input_tokens: 9, output_tokens: 1, total_tokens: 10 },
+          response_metadata: { finish_reason: 'stop', model_name: 'gpt-4o-2024-08-06' },
+        }),
+      );
+    await answer().invoke('Capital of France?', { callbacks: [handler] });
+    const full = only('chat.llm').attributes;
+    tracing.reset();
+    handler = new AgentOpsLangChainHandler({ captureContent: false });
+    await answer().invoke('Capital of France?', { callbacks: [handler] });
+    const off = only('chat.llm').attributes;
+    expect(off).toMatchObject({
+      [ATTR.RESPONSE_FINISH_REASONS]: ['stop'],
+      [ATTR.RESPONSE_ID]: 'chatcmpl-7',
+      [ATTR.USAGE_TOTAL_TOKENS]: 10,
+    });
+    const content = /^gen_ai\.(prompt|completion)\.|^gen_ai\.(input|output)\.messages$/;
+    expect(Object.keys(full).filter((key) => content.test(key)).length).toBeGreaterThan(0);
+    expect(off).toEqual(Object.fromEntries(Object.entries(full).filter(([key]) => !content.test(key))));
   });
 
   it('records the message list a model received, whatever the message class', async () => {

@@ -1,15 +1,13 @@
-import type { CoreOptions, LlmSpanRecorder, RecorderStats } from '@agentops/llm-callback-core';
+import type { CoreOptions, LlmSpanRecorder, RecorderStats, RunStartEvent } from '@agentops/llm-callback-core';
 import { createLlmSpanRecorder } from '@agentops/llm-callback-core';
 import { field, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { BaseCallbackHandler } from '@langchain/core/callbacks/base';
 import type { Serialized } from '@langchain/core/load/serializable';
 import { type Context, context } from '@opentelemetry/api';
 import { HiddenRuns } from './hidden-runs.js';
-import { LlmStreams } from './llm-streams.js';
+import { LlmCalls } from './llm-calls.js';
 import { warnFailure } from './log.js';
 import { isHiddenRun, mapChainInput, mapChainOutput, mapChainStart } from './map-chain.js';
-import { mapLlmResult } from './map-llm-result.js';
-import { mapLlmStart } from './map-llm-start.js';
 import { mapDocuments, mapRetrieverStart } from './map-retriever.js';
 import { mapErrorInfo, type RunStartFields } from './map-run.js';
 import { mapToolOutput, mapToolStart } from './map-tool.js';
@@ -56,7 +54,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   readonly [HANDLER_BRAND] = true;
   private readonly recorder: LlmSpanRecorder;
   private readonly hidden: HiddenRuns;
-  private readonly streams = new LlmStreams();
+  private readonly calls: LlmCalls;
   private readonly isOpen = (key: string): boolean => this.recorder.isOpen(key);
 
   /** @param options where spans go and how content is captured; see {@link AgentOpsLangChainHandlerOptions}. */
@@ -68,17 +66,15 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     } catch (error) {
       warnFailure('unreadable options ignored', error);
     }
-    const { apiKey, enrichSpan: userEnrich, ...core } = safe;
+    const { apiKey, ...core } = safe;
     this.hidden = new HiddenRuns(readNumber(path(core, 'inFlight', 'ttlMs')) ?? DEFAULT_TTL_MS);
     this.recorder = createLlmSpanRecorder({
       ...core,
       framework: 'langchain',
-      // Called for every span that ends (including runs ended by their root or the TTL): drop what we kept for it.
-      enrichSpan: (span, event) => {
-        this.forget(event.key);
-        if (typeof userEnrich === 'function') userEnrich(span, event);
-      },
+      // Called whenever an entry ends, sampled or not (also runs ended by their root or the TTL): drop its state.
+      onEntryEnd: (key) => this.forget(key),
     });
+    this.calls = new LlmCalls(this.recorder);
     const key = readString(apiKey);
     if (key && core.disabled !== true) void initTracingOnce(key); // never rejects, never awaited
   }
@@ -98,25 +94,15 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   /** Called for every streamed token, and once on cache hits or by LLMs that report their whole output as a token. */
   override handleLLMNewToken(token: string, _idx: unknown, runId: string, ...rest: unknown[]): void {
-    this.onRun('handleLLMNewToken', runId, (key) =>
-      this.streams.token(key, token, field(rest[2], 'chunk'), performance.now()),
-    );
+    this.onRun('handleLLMNewToken', runId, (key) => this.calls.token(key, token, field(rest[2], 'chunk')));
   }
 
   override handleLLMEnd(output: unknown, runId: string): void {
-    this.onRun('handleLLMEnd', runId, (key) => {
-      this.streams.delete(key);
-      // An output that cannot be mapped costs the output, never the end of the call.
-      this.recorder.endCall({ key, ...safely(() => mapLlmResult(output)) });
-    });
+    this.onRun('handleLLMEnd', runId, (key) => this.calls.end(key, output));
   }
 
   override handleLLMError(error: unknown, runId: string): void {
-    this.onRun('handleLLMError', runId, (key) => {
-      const partial = this.streams.snapshot(key);
-      this.streams.delete(key);
-      this.recorder.failCall({ key, error, errorInfo: safely(() => mapErrorInfo(error)), partial });
-    });
+    this.onRun('handleLLMError', runId, (key) => this.calls.fail(key, error));
   }
 
   /**
@@ -132,7 +118,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
       const fields = safely(() =>
         mapChainStart({ serialized: chain, inputs, parentRunId, tags, metadata, runName, extra }),
       ) ?? { kind: 'chain', name: 'chain' };
-      this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
+      this.recorder.startRun(this.startEvent(fields, key, parentRunId));
     });
   }
 
@@ -226,7 +212,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   /** Ends every open run of this handler as incomplete (e.g. before a serverless function returns). */
   endAll(reason = 'handler endAll'): void {
     this.hidden.clear();
-    this.streams.clear();
+    this.calls.clear();
     try {
       this.recorder.endAll(typeof reason === 'string' ? reason : 'handler endAll');
     } catch (error) {
@@ -236,19 +222,14 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
 
   /** Counters of open, ended and expired runs. */
   stats(): AgentOpsLangChainHandlerStats {
-    return { ...this.recorder.stats(), handlerEntries: this.hidden.size + this.streams.size };
+    return { ...this.recorder.stats(), handlerEntries: this.hidden.size + this.calls.size };
   }
 
+  /** `rest` is `(parentRunId, extraParams, tags, metadata, runName)`. */
   private startLlm(op: 'chat' | 'text_completion', llm: unknown, input: unknown, runId: unknown, rest: unknown[]) {
     this.onRun(op === 'chat' ? 'handleChatModelStart' : 'handleLLMStart', runId, (key) => {
-      const [parentRunId, extraParams, tags, metadata, runName] = rest;
-      const fields = mapLlmStart({ operation: op, serialized: llm, input, extraParams, tags, metadata, runName });
-      const start = { ...fields, ...this.parentOf(key, parentRunId) };
-      if (this.recorder.isOpen(key)) return void this.recorder.startCall(start); // a duplicate: the core counts it
-      this.streams.prune(this.isOpen);
-      // The snapshot shows what streamed when the call ends without an end event (`break` out of a stream).
-      const handle = this.recorder.startCall({ ...start, snapshot: this.streams.open(key) });
-      this.streams.attach(key, handle, this.recorder.isOpen(key));
+      const args = { operation: op, serialized: llm, input, extraParams: rest[1], tags: rest[2], metadata: rest[3] };
+      this.calls.start(args, key, this.resolveParent(rest[0]), context.active());
     });
   }
 
@@ -261,8 +242,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
     map: () => RunStartFields,
   ): void {
     this.onRun(where, runId, (key) => {
-      const fields = safely(map) ?? { kind, name: kind };
-      this.recorder.startRun({ ...fields, ...this.parentOf(key, parentRunId) });
+      this.recorder.startRun(this.startEvent(safely(map) ?? { kind, name: kind }, key, parentRunId));
     });
   }
 
@@ -281,11 +261,16 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   }
 
   /**
-   * Parent by run id through the core; the context active now (inline callbacks run in the caller's context) is the
-   * fallback for roots and for parents this handler never saw (constructor callbacks).
+   * `fields` (a fresh object, completed in place rather than copied) as the start event of `key`. Parent by run id
+   * through the core; the context active now (inline callbacks run in the caller's context) is the fallback for roots
+   * and for parents this handler never saw (constructor callbacks).
    */
-  private parentOf(key: string, parentRunId: unknown): { key: string; parentKey?: string; parentContext: Context } {
-    return { key, parentKey: this.resolveParent(parentRunId), parentContext: context.active() };
+  private startEvent(fields: RunStartFields, key: string, parentRunId: unknown): RunStartEvent {
+    const event = fields as RunStartEvent;
+    event.key = key;
+    event.parentKey = this.resolveParent(parentRunId);
+    event.parentContext = context.active();
+    return event;
   }
 
   /** The nearest ancestor that has a span (hidden runs are skipped). */
@@ -294,7 +279,7 @@ export class AgentOpsLangChainHandler extends BaseCallbackHandler {
   }
 
   private forget(key: string): void {
-    this.streams.delete(key);
+    this.calls.forget(key);
     this.hidden.prune(this.isOpen);
   }
 

@@ -9,6 +9,7 @@ function fakeHandle(key: string) {
   let touches = 0;
   const handle: CallHandle = {
     key,
+    recordsContent: true,
     chunk: (time) => chunks.push(time ?? -1),
     touch: () => {
       touches++;
@@ -71,6 +72,14 @@ describe('LlmStreams', () => {
     streams.token('dead', 'x', messageChunk('x'), 1);
     expect(streams.size).toBe(0);
     expect(fake.chunks).toEqual([]);
+  });
+
+  it('hands back the call handle once at the end and stops tracking the call', () => {
+    const streams = new LlmStreams();
+    const call = openCall(streams, 'k');
+    expect(streams.take('k')).toBe(call.handle);
+    expect(streams.size).toBe(0);
+    expect(streams.take('k')).toBeUndefined();
   });
 
   it('prunes calls that are no longer open only once the map has grown', () => {

@@ -78,6 +78,17 @@ export class LlmStreams {
     return state ? snapshotOf(state) : undefined;
   }
 
+  /**
+   * Stops tracking `key` (its end arrived) and returns its call handle; `undefined` when the call is not tracked
+   * (never opened, or already ended by the core).
+   */
+  take(key: string): CallHandle | undefined {
+    const state = this.states.get(key);
+    if (state === undefined) return undefined;
+    this.states.delete(key);
+    return state.handle;
+  }
+
   /** Stops tracking `key` (its call ended). */
   delete(key: string): void {
     this.states.delete(key);

@@ -104,10 +104,10 @@ export function mapChainStart(args: ChainStartArgs): RunStartFields {
     ? (readString(field(args.metadata, 'lc_agent_name')) ?? runNameOf(args.serialized, args.runName, 'agent'))
     : runNameOf(args.serialized, args.runName, 'chain');
   const root = readStringOnly(args.parentRunId) === undefined;
-  return compact<RunStartFields>({
+  return {
     kind: agent ? 'agent' : root ? 'workflow' : 'chain',
     name,
     input: mapChainInput(args.inputs, args.extra),
     metadata: safely(() => mapRunMetadata(args.metadata, args.tags)),
-  });
+  };
 }

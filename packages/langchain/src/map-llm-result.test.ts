@@ -248,6 +248,46 @@ describe('mapLlmResult', () => {
     },
   );
 
+  it('without outputs (no content recorded) reads the same finish reasons, usage, id and model', () => {
+    const outputs: unknown[] = [
+      {
+        generations: [
+          [
+            {
+              text: 'Hi!',
+              message: new AIMessage({
+                content: 'Hi!',
+                id: 'chatcmpl-abc',
+                response_metadata: { finish_reason: 'stop', model_name: 'm' },
+              }),
+            },
+          ],
+        ],
+        llmOutput: { tokenUsage: { promptTokens: 3, completionTokens: 4, totalTokens: 7 } },
+      },
+      {
+        generations: [
+          [
+            { text: 'a', generationInfo: { finish_reason: 'stop' } },
+            { text: '', generationInfo: { finish_reason: 'dropped: no output' } },
+            { text: 'b', generationInfo: { finish_reason: 'length' } },
+          ],
+          [{ text: 'c', generationInfo: { done_reason: 'stop' } }],
+        ],
+      },
+      { generations: [[chat({ role: 'nobody knows' }, { finish_reason: 'dropped' })]] },
+      { generations: [[chat(new AIMessage({ content: '' }), { finishReason: 'STOP' })]] },
+      { generations: [[null, 5]] },
+    ];
+    for (const output of outputs) {
+      const full = mapLlmResult(output);
+      const lean = mapLlmResult(output, false);
+      expect(lean.outputs).toBeUndefined();
+      expect(lean).toEqual({ ...full, outputs: undefined });
+    }
+    expect(mapLlmResult(outputs[1], false).finishReasons).toEqual(['stop', 'length', 'stop']);
+  });
+
   it('survives getters that throw', () => {
     const hostile = {
       get generations() {

@@ -1,57 +1,88 @@
 import type { CallEndEvent, OutputMessage, Usage } from '@agentops/llm-callback-core';
 import { field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
-import { mapMessage, messageData } from './map-messages.js';
-import { compact, firstOf, list, safely } from './read.js';
+import { mapMessage, messageData, messageRole } from './map-messages.js';
+import { firstOf, hasDefined, list, safely } from './read.js';
 
 /** What an LLM run's `LLMResult` says, as a core call-end event (without the key). */
 export type LlmResultFields = Omit<CallEndEvent, 'key' | 'endTime'>;
 
 /** All generations of a result, flattened (one list per prompt; a callback run has one prompt). */
 function generationsOf(output: unknown): unknown[] {
-  return list(field(output, 'generations')).flatMap((prompt) => list(prompt));
+  const prompts = list(field(output, 'generations'));
+  if (prompts.length === 1) return list(prompts[0]);
+  const generations: unknown[] = [];
+  for (const prompt of prompts) for (const generation of list(prompt)) generations.push(generation);
+  return generations;
 }
 
-function responseMetadata(generation: unknown): unknown {
-  return field(messageData(field(generation, 'message')), 'response_metadata');
+/** The object holding a generation's message fields (`undefined` without a message). */
+function messageDataOf(generation: unknown): unknown {
+  return messageData(field(generation, 'message'));
 }
+
+const FINISH_REASON_KEYS = ['finish_reason', 'stop_reason', 'done_reason', 'finishReason'] as const;
 
 /** Finish reason of one generation, from OpenAI, Anthropic/Bedrock, Ollama and Google fields. */
 export function finishReasonOf(generation: unknown): string | undefined {
   const info = field(generation, 'generationInfo');
-  const metadata = responseMetadata(generation);
-  for (const key of ['finish_reason', 'stop_reason', 'done_reason', 'finishReason']) {
+  const metadata = field(messageDataOf(generation), 'response_metadata');
+  for (const key of FINISH_REASON_KEYS) {
     const reason = readString(field(metadata, key)) ?? readString(field(info, key));
     if (reason) return reason;
   }
   return undefined;
 }
 
+/** True for objects and functions: what `field` can read from. Anything else has no usage to read. */
+function readable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function');
+}
+
 /** `usage_metadata` (LangChain's standard shape) → core usage. */
 export function usageFromMetadata(usage: unknown): Usage | undefined {
-  const mapped = compact<Usage>({
+  if (!readable(usage)) return undefined;
+  const input = field(usage, 'input_token_details');
+  const mapped: Usage = {
     inputTokens: readCount(field(usage, 'input_tokens')),
     outputTokens: readCount(field(usage, 'output_tokens')),
     totalTokens: readCount(field(usage, 'total_tokens')),
-    cacheReadInputTokens: readCount(field(field(usage, 'input_token_details'), 'cache_read')),
-    cacheCreationInputTokens: readCount(field(field(usage, 'input_token_details'), 'cache_creation')),
+    cacheReadInputTokens: readCount(field(input, 'cache_read')),
+    cacheCreationInputTokens: readCount(field(input, 'cache_creation')),
     reasoningTokens: readCount(field(field(usage, 'output_token_details'), 'reasoning')),
-  });
-  return Object.keys(mapped).length > 0 ? mapped : undefined;
+  };
+  return hasDefined(mapped) ? mapped : undefined;
 }
+
+const INPUT_TOKEN_KEYS = ['promptTokens', 'prompt_tokens', 'input_tokens'] as const;
+const OUTPUT_TOKEN_KEYS = ['completionTokens', 'completion_tokens', 'output_tokens'] as const;
+const TOTAL_TOKEN_KEYS = ['totalTokens', 'total_tokens'] as const;
 
 /** `llmOutput.tokenUsage` / `estimatedTokenUsage` (camelCase) or a raw provider `usage` object → core usage. */
 export function usageFromLlmOutput(usage: unknown): Usage | undefined {
-  const mapped = compact<Usage>({
-    inputTokens: firstOf(usage, readCount, 'promptTokens', 'prompt_tokens', 'input_tokens'),
-    outputTokens: firstOf(usage, readCount, 'completionTokens', 'completion_tokens', 'output_tokens'),
-    totalTokens: firstOf(usage, readCount, 'totalTokens', 'total_tokens'),
+  if (!readable(usage)) return undefined;
+  const mapped: Usage = {
+    inputTokens: firstOf(usage, readCount, INPUT_TOKEN_KEYS),
+    outputTokens: firstOf(usage, readCount, OUTPUT_TOKEN_KEYS),
+    totalTokens: firstOf(usage, readCount, TOTAL_TOKEN_KEYS),
     cacheReadInputTokens:
       readCount(field(field(usage, 'prompt_tokens_details'), 'cached_tokens')) ??
       readCount(field(usage, 'cache_read_input_tokens')),
     cacheCreationInputTokens: readCount(field(usage, 'cache_creation_input_tokens')),
     reasoningTokens: readCount(field(field(usage, 'completion_tokens_details'), 'reasoning_tokens')),
-  });
-  return Object.keys(mapped).length > 0 ? mapped : undefined;
+  };
+  return hasDefined(mapped) ? mapped : undefined;
+}
+
+/** {@link mapUsage} over generations already read. */
+function usageOf(generations: readonly unknown[], llmOutput: unknown): Usage | undefined {
+  for (const generation of generations) {
+    const usage = usageFromMetadata(field(messageDataOf(generation), 'usage_metadata'));
+    if (usage) return usage;
+  }
+  const usage = usageFromLlmOutput(field(llmOutput, 'tokenUsage')) ?? usageFromLlmOutput(field(llmOutput, 'usage'));
+  if (usage) return usage;
+  const estimated = usageFromLlmOutput(field(llmOutput, 'estimatedTokenUsage'));
+  return estimated ? { ...estimated, estimated: true } : undefined;
 }
 
 /**
@@ -59,15 +90,7 @@ export function usageFromLlmOutput(usage: unknown): Usage | undefined {
  * → `llmOutput.estimatedTokenUsage` (marked `estimated`).
  */
 export function mapUsage(output: unknown): Usage | undefined {
-  for (const generation of generationsOf(output)) {
-    const usage = usageFromMetadata(field(messageData(field(generation, 'message')), 'usage_metadata'));
-    if (usage) return usage;
-  }
-  const llmOutput = field(output, 'llmOutput');
-  const usage = usageFromLlmOutput(field(llmOutput, 'tokenUsage')) ?? usageFromLlmOutput(field(llmOutput, 'usage'));
-  if (usage) return usage;
-  const estimated = usageFromLlmOutput(field(llmOutput, 'estimatedTokenUsage'));
-  return estimated ? { ...estimated, estimated: true } : undefined;
+  return usageOf(generationsOf(output), field(output, 'llmOutput'));
 }
 
 /** LangChain makes up `run-<runId>` message ids when the provider gives none; those are not response ids. */
@@ -76,26 +99,43 @@ function providerId(value: unknown): string | undefined {
   return id && !/^(lc_)?run-/.test(id) ? id : undefined;
 }
 
+/** The first generation's message fields and response metadata, read once for the response id and model. */
+interface FirstGeneration {
+  generation: unknown;
+  data: unknown;
+  metadata: unknown;
+}
+
+function firstGenerationOf(generations: readonly unknown[]): FirstGeneration {
+  const generation = generations[0];
+  const data = messageDataOf(generation);
+  return { generation, data, metadata: field(data, 'response_metadata') };
+}
+
+function responseIdFrom(first: FirstGeneration, llmOutput: unknown): string | undefined {
+  return (
+    providerId(field(first.data, 'id')) ?? providerId(field(first.metadata, 'id')) ?? providerId(field(llmOutput, 'id'))
+  );
+}
+
+const MODEL_NAME_KEYS = ['model_name', 'model'] as const;
+
+function responseModelFrom(first: FirstGeneration, llmOutput: unknown): string | undefined {
+  return (
+    firstOf(first.metadata, readString, MODEL_NAME_KEYS) ??
+    readString(field(field(first.generation, 'generationInfo'), 'model_name')) ??
+    firstOf(llmOutput, readString, MODEL_NAME_KEYS)
+  );
+}
+
 /** The provider's response id: the message id, then `response_metadata.id`, then `llmOutput.id`. */
 export function responseIdOf(output: unknown): string | undefined {
-  const first = generationsOf(output)[0];
-  return (
-    providerId(field(messageData(field(first, 'message')), 'id')) ??
-    providerId(field(responseMetadata(first), 'id')) ??
-    providerId(field(field(output, 'llmOutput'), 'id'))
-  );
+  return responseIdFrom(firstGenerationOf(generationsOf(output)), field(output, 'llmOutput'));
 }
 
 /** The model that answered: `response_metadata.model_name` / `.model`, then the generation info, then `llmOutput`. */
 export function responseModelOf(output: unknown): string | undefined {
-  const first = generationsOf(output)[0];
-  const metadata = responseMetadata(first);
-  const llmOutput = field(output, 'llmOutput');
-  return (
-    firstOf(metadata, readString, 'model_name', 'model') ??
-    readString(field(field(first, 'generationInfo'), 'model_name')) ??
-    firstOf(llmOutput, readString, 'model_name', 'model')
-  );
+  return responseModelFrom(firstGenerationOf(generationsOf(output)), field(output, 'llmOutput'));
 }
 
 /** One generation → one output message: the chat message when there is one, else the generated text. */
@@ -106,25 +146,49 @@ export function mapGeneration(generation: unknown): OutputMessage | undefined {
   const parts = mapped?.parts ?? [];
   if (parts.length === 0 && text) parts.push({ type: 'text', content: text });
   if (!mapped && parts.length === 0) return undefined;
-  const finishReason = finishReasonOf(generation);
-  return compact<OutputMessage>({ role: 'assistant', parts, name: mapped?.name, finishReason });
+  return { role: 'assistant', parts, name: mapped?.name, finishReason: finishReasonOf(generation) };
 }
 
-/** `handleLLMEnd`'s `LLMResult` → outputs, finish reasons, usage, response id and model. Unreadable parts are dropped. */
-export function mapLlmResult(output: unknown): LlmResultFields {
+/** True when {@link mapGeneration} would make a message of `generation`: it has a message with a role, or text. */
+function hasOutput(generation: unknown): boolean {
+  const message = field(generation, 'message');
+  return (
+    (message !== undefined && messageRole(message) !== undefined) || readString(field(generation, 'text')) !== undefined
+  );
+}
+
+/**
+ * `handleLLMEnd`'s `LLMResult` → outputs, finish reasons, usage, response id and model. Unreadable parts are dropped.
+ * Without `withOutputs` (the span records no content) the output messages are not built: the finish reasons are read
+ * from the same generations. Absent values stay `undefined`: the core reads them as not set.
+ */
+export function mapLlmResult(output: unknown, withOutputs = true): LlmResultFields {
   const generations = generationsOf(output);
-  const outputs = generations
-    .map((generation) => safely(() => mapGeneration(generation)))
-    .filter((message): message is OutputMessage => message !== undefined);
-  const finishReasons = outputs.map((message) => message.finishReason).filter((r): r is string => r !== undefined);
-  return compact<LlmResultFields>({
+  const outputs: OutputMessage[] = [];
+  const finishReasons: string[] = [];
+  for (const generation of generations) {
+    if (withOutputs) {
+      const message = safely(() => mapGeneration(generation));
+      if (message === undefined) continue;
+      outputs.push(message);
+      if (message.finishReason !== undefined) finishReasons.push(message.finishReason);
+    } else if (safely(() => hasOutput(generation))) {
+      const reason = safely(() => finishReasonOf(generation));
+      if (reason !== undefined) finishReasons.push(reason);
+    }
+  }
+  const llmOutput = field(output, 'llmOutput');
+  const first = safely(() => firstGenerationOf(generations));
+  return {
     outputs: outputs.length > 0 ? outputs : undefined,
     finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
-    usage: safely(() => mapUsage(output)),
-    responseId: safely(() => responseIdOf(output)),
-    responseModel: safely(() => responseModelOf(output)),
-  });
+    usage: safely(() => usageOf(generations, llmOutput)),
+    responseId: first && safely(() => responseIdFrom(first, llmOutput)),
+    responseModel: first && safely(() => responseModelFrom(first, llmOutput)),
+  };
 }
+
+const CONTENT_KEYS = ['tool_call_chunks', 'tool_calls', 'content'] as const;
 
 /**
  * True for stream tokens that carry something: text, tool calls (chunks or parsed) or content blocks. OpenAI's empty role, finish
@@ -133,5 +197,5 @@ export function mapLlmResult(output: unknown): LlmResultFields {
 export function isContentToken(token: unknown, chunk: unknown): boolean {
   if (typeof token === 'string' && token.length > 0) return true;
   const message = messageData(field(chunk, 'message'));
-  return ['tool_call_chunks', 'tool_calls', 'content'].some((key) => list(field(message, key)).length > 0);
+  return CONTENT_KEYS.some((key) => list(field(message, key)).length > 0);
 }

@@ -133,26 +133,38 @@ describe('mapToolDefinition(s)', () => {
   });
 });
 
+/** The event without its message builder, and the messages the builder makes. */
+function built(event: ReturnType<typeof mapLlmStart>) {
+  const { buildMessages, ...rest } = event;
+  return { ...rest, messages: buildMessages?.() };
+}
+
+const run = { key: 'run-1' };
+
 describe('mapLlmStart', () => {
   it('maps a ChatOpenAI start', () => {
-    const fields = mapLlmStart({
-      operation: 'chat',
-      serialized: chatOpenAI,
-      input: [[new SystemMessage('be brief'), new HumanMessage('hi')]],
-      extraParams: {
-        invocation_params: {
-          model: 'gpt-4o-mini',
-          temperature: 0,
-          stream: false,
-          tools: [{ type: 'function', function: { name: 'search', parameters: { type: 'object' } } }],
+    const fields = mapLlmStart(
+      {
+        operation: 'chat',
+        serialized: chatOpenAI,
+        input: [[new SystemMessage('be brief'), new HumanMessage('hi')]],
+        extraParams: {
+          invocation_params: {
+            model: 'gpt-4o-mini',
+            temperature: 0,
+            stream: false,
+            tools: [{ type: 'function', function: { name: 'search', parameters: { type: 'object' } } }],
+          },
+          options: { signal: {}, executionInfo: { checkpointId: 'x' } },
+          batch_size: 1,
         },
-        options: { signal: {}, executionInfo: { checkpointId: 'x' } },
-        batch_size: 1,
+        tags: ['user-tag'],
+        metadata: { ls_provider: 'openai', ls_model_name: 'gpt-4o-mini', ls_temperature: 0 },
       },
-      tags: ['user-tag'],
-      metadata: { ls_provider: 'openai', ls_model_name: 'gpt-4o-mini', ls_temperature: 0 },
-    });
-    expect(fields).toEqual({
+      run,
+    );
+    expect(built(fields)).toEqual({
+      key: 'run-1',
       operation: 'chat',
       provider: 'openai',
       model: 'gpt-4o-mini',
@@ -168,43 +180,58 @@ describe('mapLlmStart', () => {
 
   it('marks a stream only when the model was built with streaming on', () => {
     const start = (invocation_params: unknown) =>
-      mapLlmStart({
-        operation: 'chat',
-        serialized: {},
-        input: [],
-        extraParams: { invocation_params },
-        tags: [],
-        metadata: {},
-      });
+      mapLlmStart(
+        {
+          operation: 'chat',
+          serialized: {},
+          input: [],
+          extraParams: { invocation_params },
+          tags: [],
+          metadata: {},
+        },
+        run,
+      );
     expect(start({ stream: true }).stream).toBe(true);
     expect(start({ stream: false }).stream).toBeUndefined();
   });
 
   it('maps a text LLM start and survives garbage', () => {
     expect(
-      mapLlmStart({
-        operation: 'text_completion',
-        serialized: null,
-        input: ['Q?'],
-        extraParams: 7,
-        tags: 'x',
-        metadata: [],
-      }),
+      built(
+        mapLlmStart(
+          {
+            operation: 'text_completion',
+            serialized: null,
+            input: ['Q?'],
+            extraParams: 7,
+            tags: 'x',
+            metadata: [],
+          },
+          run,
+        ),
+      ),
     ).toEqual({
+      key: 'run-1',
       operation: 'text_completion',
       messages: [{ role: 'user', parts: [{ type: 'text', content: 'Q?' }] }],
       metadata: { tags: ['x'] },
     });
     expect(
-      mapLlmStart({
-        operation: 'chat',
-        serialized: undefined,
-        input: undefined,
-        extraParams: undefined,
-        tags: undefined,
-        metadata: undefined,
-      }),
+      built(
+        mapLlmStart(
+          {
+            operation: 'chat',
+            serialized: undefined,
+            input: undefined,
+            extraParams: undefined,
+            tags: undefined,
+            metadata: undefined,
+          },
+          run,
+        ),
+      ),
     ).toEqual({
+      key: 'run-1',
       operation: 'chat',
       messages: [],
     });

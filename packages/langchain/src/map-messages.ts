@@ -29,6 +29,18 @@ interface MessageView {
   data: unknown;
 }
 
+const TYPE_METHODS = ['getType', '_getType'] as const;
+
+/** The type a message's `getType()` reports; a method that throws reports nothing. */
+function reportedType(message: unknown, method: unknown): string | undefined {
+  if (typeof method !== 'function') return undefined;
+  try {
+    return readString(method.call(message));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The message's type and the object holding its fields. Messages are duck-typed, never `instanceof`: the app may load
  * another copy of `@langchain/core`, and serialized messages (`{lc: 1, type: 'constructor', id, kwargs}`) also occur.
@@ -38,12 +50,9 @@ function viewOf(message: unknown): MessageView {
     const className = readString(list(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
     return { type: className ? lookup(TYPE_BY_CLASS, className) : undefined, data: field(message, 'kwargs') };
   }
-  for (const method of ['getType', '_getType']) {
-    const fn = field(message, method);
-    if (typeof fn === 'function') {
-      const type = readString(safely(() => fn.call(message)));
-      if (type) return { type, data: message };
-    }
+  for (const method of TYPE_METHODS) {
+    const type = reportedType(message, field(message, method));
+    if (type) return { type, data: message };
   }
   return { type: readString(field(message, 'type')) ?? readString(field(message, 'role')), data: message };
 }
@@ -53,11 +62,14 @@ export function messageData(message: unknown): unknown {
   return viewOf(message).data;
 }
 
-/** The chat role of a LangChain message (`human` → `user`, `ai` → `assistant`, ...), or `undefined`. */
-export function messageRole(message: unknown): string | undefined {
-  const { type, data } = viewOf(message);
+function roleOf({ type, data }: MessageView): string | undefined {
   if (type === 'generic' || type === 'chat') return readString(field(data, 'role'));
   return type ? (lookup(ROLE_BY_TYPE, type) ?? type) : undefined;
+}
+
+/** The chat role of a LangChain message (`human` → `user`, `ai` → `assistant`, ...), or `undefined`. */
+export function messageRole(message: unknown): string | undefined {
+  return roleOf(viewOf(message));
 }
 
 /** Splits a `data:` URL into MIME type and base64 payload. */
@@ -85,20 +97,20 @@ function urlPart(url: string, modality: string, mimeType?: string): MessagePart 
 /** Multimodal blocks in the OpenAI, Anthropic, v0 data-block and v1 standard-block shapes. */
 function mediaPart(type: string, block: unknown): MessagePart | undefined {
   const source = field(block, 'source');
-  const mimeType = firstOf(block, readString, 'mimeType', 'mime_type') ?? readString(field(source, 'media_type'));
+  const mimeType = firstOf(block, readString, ['mimeType', 'mime_type']) ?? readString(field(source, 'media_type'));
   const modality = modalityOf(type, mimeType);
   const url = readString(field(block, 'url')) ?? readString(field(source, 'url'));
   if (url) return urlPart(url, modality, mimeType);
   const data = readString(field(block, 'data')) ?? readString(field(source, 'data'));
   if (data) return { type: 'blob', modality, mimeType, content: data };
   const fileId =
-    firstOf(block, readString, 'fileId', 'file_id') ??
+    firstOf(block, readString, ['fileId', 'file_id']) ??
     (field(block, 'source_type') === 'id' ? readString(field(block, 'id')) : undefined);
   return fileId ? { type: 'file', modality, mimeType, fileId } : undefined;
 }
 
 function reasoningText(block: unknown): string | undefined {
-  const direct = firstOf(block, readString, 'reasoning', 'thinking');
+  const direct = firstOf(block, readString, ['reasoning', 'thinking']);
   if (direct) return direct;
   // OpenAI Responses reasoning items carry a list of summary texts.
   const summary = list(field(block, 'summary'))
@@ -186,7 +198,10 @@ function rawToolCallFrom(call: unknown): ToolCallPart | undefined {
 
 /** Tool calls of an AI message: parsed ones, then the raw provider ones, plus calls whose arguments did not parse. */
 export function mapToolCalls(message: unknown): ToolCallPart[] {
-  const { data } = viewOf(message);
+  return toolCallsOf(viewOf(message).data);
+}
+
+function toolCallsOf(data: unknown): ToolCallPart[] {
   let calls = list(field(data, 'tool_calls')).map(toolCallFrom);
   if (calls.length === 0) calls = list(path(data, 'additional_kwargs', 'tool_calls')).map(rawToolCallFrom);
   const invalid = list(field(data, 'invalid_tool_calls')).map(toolCallFrom);
@@ -205,9 +220,10 @@ function toolResponse(content: unknown): unknown {
 
 /** One LangChain message (`BaseMessage`, a serialized one, or a `{role, content}` object) → a core message. */
 export function mapMessage(message: unknown): Message | undefined {
-  const role = messageRole(message);
+  const view = viewOf(message);
+  const role = roleOf(view);
   if (!role) return undefined;
-  const { data } = viewOf(message);
+  const data = view.data;
   const content = field(data, 'content');
   const parts: MessagePart[] = [];
   if (role === 'tool') {
@@ -218,7 +234,7 @@ export function mapMessage(message: unknown): Message | undefined {
     const reasoning = readString(path(data, 'additional_kwargs', 'reasoning_content'));
     if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
     parts.push(...mapContent(content));
-    if (role === 'assistant') parts.push(...mapToolCalls(message));
+    if (role === 'assistant') parts.push(...toolCallsOf(data));
   }
   const name = readString(field(data, 'name'));
   return name && role !== 'tool' ? { role, parts, name } : { role, parts };
@@ -246,7 +262,9 @@ export function mapPrompts(prompts: unknown): Message[] {
  * error (`status: 'error'`). `undefined` when the value is not a tool message.
  */
 export function readToolMessage(value: unknown): { result: unknown; isError: boolean } | undefined {
-  if (!isRecord(value) || messageRole(value) !== 'tool') return undefined;
-  const { data } = viewOf(value);
+  if (!isRecord(value)) return undefined;
+  const view = viewOf(value);
+  if (roleOf(view) !== 'tool') return undefined;
+  const data = view.data;
   return { result: toolResponse(field(data, 'content')), isError: field(data, 'status') === 'error' };
 }

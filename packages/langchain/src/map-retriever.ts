@@ -13,12 +13,12 @@ export interface RetrieverStartArgs {
 
 /** `handleRetrieverStart` → run-start fields, with the query as input. */
 export function mapRetrieverStart(args: RetrieverStartArgs): RunStartFields {
-  return compact<RunStartFields>({
+  return {
     kind: 'retriever',
     name: runNameOf(args.serialized, args.runName, 'retriever'),
     input: args.query,
     metadata: safely(() => mapRunMetadata(args.metadata, args.tags)),
-  });
+  };
 }
 
 /** Retrieved documents → `{content, metadata, id}` objects. */

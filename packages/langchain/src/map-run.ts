@@ -1,6 +1,6 @@
 import type { CallMetadata, ErrorInfo, RunStartEvent } from '@agentops/llm-callback-core';
 import { field, readString, readStringArray } from '@agentops/llm-callback-core/adapter-kit';
-import { compact, list, lookup, path, readStringOnly } from './read.js';
+import { hasDefined, list, lookup, path, readStringOnly } from './read.js';
 
 /** What a chain, agent, tool or retriever start says, as a core run-start event (the handler adds key and parents). */
 export type RunStartFields = Omit<RunStartEvent, 'key' | 'parentKey' | 'parentContext' | 'framework'>;
@@ -21,15 +21,15 @@ export function runNameOf(serialized: unknown, runName: unknown, fallback: strin
 /** Run metadata → core metadata: the user's tags (not LangChain's), conversation and user ids. */
 export function mapRunMetadata(metadata: unknown, tags: unknown): CallMetadata | undefined {
   const userTags = readStringArray(tags)?.filter((tag) => !SYSTEM_TAG.test(tag));
-  const mapped = compact<CallMetadata>({
+  const mapped: CallMetadata = {
     tags: userTags && userTags.length > 0 ? userTags : undefined,
     conversationId:
       readString(field(metadata, 'thread_id')) ??
       readString(field(metadata, 'conversation_id')) ??
       readString(field(metadata, 'session_id')),
     userId: readString(field(metadata, 'user_id')) ?? readString(field(metadata, 'userId')),
-  });
-  return Object.keys(mapped).length > 0 ? mapped : undefined;
+  };
+  return hasDefined(mapped) ? mapped : undefined;
 }
 
 /** LangChain error codes (`lc_error_code`) whose retry outcome is known. */
@@ -48,9 +48,9 @@ const RETRYABLE_BY_LC_CODE: Record<string, boolean> = {
  */
 export function mapErrorInfo(error: unknown): ErrorInfo | undefined {
   const lcCode = readString(field(error, 'lc_error_code'));
-  const info = compact<ErrorInfo>({
+  const info: ErrorInfo = {
     code: readStringOnly(field(error, 'code')) ?? readString(path(error, 'error', 'code')) ?? lcCode,
     retryable: lcCode === undefined ? undefined : lookup(RETRYABLE_BY_LC_CODE, lcCode),
-  });
-  return Object.keys(info).length > 0 ? info : undefined;
+  };
+  return hasDefined(info) ? info : undefined;
 }

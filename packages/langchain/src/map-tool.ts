@@ -1,7 +1,7 @@
 import { readString } from '@agentops/llm-callback-core/adapter-kit';
 import { readToolMessage } from './map-messages.js';
 import { mapRunMetadata, type RunStartFields, runNameOf } from './map-run.js';
-import { compact, list, path, safely } from './read.js';
+import { list, path, safely } from './read.js';
 
 /** Tool input: the JSON arguments string parsed back into an object; other strings as given. */
 export function mapToolInput(input: unknown): unknown {
@@ -23,16 +23,16 @@ export interface ToolStartArgs {
 
 /** `handleToolStart` → run-start fields. The tool's real name is `runName` (the class name is `DynamicStructuredTool`). */
 export function mapToolStart(args: ToolStartArgs): RunStartFields {
-  return compact<RunStartFields>({
+  return {
     kind: 'tool',
     name: runNameOf(args.serialized, args.runName, 'tool'),
     input: mapToolInput(args.input),
-    tool: compact({
+    tool: {
       callId: readString(args.toolCallId),
       description: readString(path(args.serialized, 'kwargs', 'description')),
-    }),
+    },
     metadata: safely(() => mapRunMetadata(args.metadata, args.tags)),
-  });
+  };
 }
 
 /**

@@ -19,10 +19,18 @@ export function path(object: unknown, ...keys: string[]): unknown {
   return current;
 }
 
-/** The first value `read` accepts among `keys` of `object`, e.g. `firstOf(params, readNumber, 'top_p', 'topP')`. */
-export function firstOf<T>(object: unknown, read: (value: unknown) => T | undefined, ...keys: string[]): T | undefined {
-  for (const key of keys) {
-    const value = read(field(object, key));
+/**
+ * The first value `read` accepts among `keys` of `object`, e.g. `firstOf(params, readNumber, TOP_P_KEYS)`. The keys
+ * are a list (a module constant at hot call sites), not rest arguments: no array per call.
+ */
+export function firstOf<T>(
+  object: unknown,
+  read: (value: unknown) => T | undefined,
+  keys: readonly string[],
+): T | undefined {
+  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const value = read(field(object, keys[i] as string));
     if (value !== undefined) return value;
   }
   return undefined;
@@ -40,7 +48,15 @@ export function safely<T>(read: () => T): T | undefined {
 /** The elements of a real array as a copy (`[]` otherwise), so that callers can map it: a hostile Proxy reads as empty. */
 export function list(value: unknown): unknown[] {
   const array = readArray(value);
-  return array ? (safely(() => Array.from(array)) ?? []) : [];
+  if (!array) return [];
+  // An index loop, not `Array.from`: no iterator per call, and holes still read as `undefined`.
+  try {
+    const copy: unknown[] = [];
+    for (let i = 0; i < array.length; i++) copy.push(array[i]);
+    return copy;
+  } catch {
+    return [];
+  }
 }
 
 /** A non-empty string and nothing else (`readString` also turns numbers into strings; run ids are never numbers). */
@@ -66,9 +82,21 @@ export function describeError(error: unknown): string {
   }
 }
 
-/** Drops `undefined` properties so events carry only what was read. */
+/**
+ * Drops `undefined` properties, for values the core serializes as JSON (run inputs and outputs). Events need no
+ * such copy: the core reads an `undefined` field as absent.
+ */
 export function compact<T extends object>(value: T): T {
   const out: UnknownRecord = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = item;
+  for (const key of Object.keys(value)) {
+    const item = (value as UnknownRecord)[key];
+    if (item !== undefined) out[key] = item;
+  }
   return out as T;
+}
+
+/** True when some own property of `value` (a plain object the adapter built) is not `undefined`. */
+export function hasDefined(value: object): boolean {
+  for (const key in value) if ((value as UnknownRecord)[key] !== undefined) return true;
+  return false;
 }
