@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { createLlmSpanRecorder, startSession } from '../index.js';
 import { createUnsampledProvider, setupTracing } from '../test-support/otel.js';
 import { spanTree } from '../testing/index.js';
-import { getRegistry } from './registry.js';
+import { getRegistry, rememberedCount } from './registry.js';
 
 const tracing = setupTracing();
 afterAll(() => tracing.shutdown());
@@ -122,7 +122,7 @@ describe('exactly-once end', () => {
 
   it('handles end exactly once; with uniqueKeys, ended keys are not remembered', () => {
     const recorder = createLlmSpanRecorder({ uniqueKeys: true });
-    const remembered = getRegistry().recentlyEnded.size;
+    const remembered = rememberedCount(getRegistry());
     const key = newKey('unique');
     const call = recorder.startCall({ key, model: 'unique' });
     call.end({ usage: { inputTokens: 3, outputTokens: 4 } });
@@ -131,7 +131,7 @@ describe('exactly-once end', () => {
     expect(tracing.spans()).toHaveLength(1);
     expect(byName('unique.llm').attributes['gen_ai.usage.output_tokens']).toBe(4);
     expect(recorder.stats()).toMatchObject({ started: 1, ended: 1, duplicates: 2, inFlight: 0 });
-    expect(getRegistry().recentlyEnded.size).toBe(remembered);
+    expect(rememberedCount(getRegistry())).toBe(remembered);
     expect(recorder.hasEnded(key)).toBe(false);
   });
 
@@ -277,6 +277,25 @@ describe('bounded state', () => {
     expect(stats).toMatchObject({ inFlight: 0, started: total, ended: total });
     expect(stats.duplicates).toBe(Math.ceil(total / 11));
     expect(tracing.spans()).toHaveLength(total);
+  });
+
+  it('remembers between 10,000 and 20,000 ended keys: the newest are recognized as duplicates', () => {
+    const recorder = createLlmSpanRecorder();
+    const keys = Array.from({ length: 25_000 }, () => newKey('remembered'));
+    for (const key of keys) {
+      recorder.startCall({ key, model: 'remembered' });
+      recorder.endCall({ key });
+    }
+    tracing.reset();
+    const remembered = rememberedCount(getRegistry());
+    expect(remembered).toBeGreaterThanOrEqual(10_000);
+    expect(remembered).toBeLessThan(20_000);
+    // The last 10,000 are always remembered; the first 5,000 were dropped with their generation.
+    for (const key of [keys[24_999], keys[15_000]] as string[]) expect(recorder.hasEnded(key)).toBe(true);
+    expect(recorder.hasEnded(keys[0] as string)).toBe(false);
+    recorder.startCall({ key: keys[24_999] as string, model: 'late duplicate' });
+    expect(recorder.stats().duplicates).toBe(1);
+    expect(tracing.spans()).toHaveLength(0);
   });
 });
 

@@ -62,8 +62,13 @@ export interface Registry {
   readonly entries: Map<string, Entry>;
   /** Session entries by span (an entry's own context also carries it: see `entryContext`). */
   readonly bySpan: WeakMap<Span, Entry>;
-  /** Keys ended recently, for duplicate detection: key → end time (ms). Insertion-ordered, bounded. */
-  readonly recentlyEnded: Map<string, number>;
+  /**
+   * Keys ended recently, for duplicate detection: key → end time (ms), in two generations. A full generation becomes
+   * the older one and the older one is dropped whole, so nothing is ever deleted from a map: deletions leave a hash
+   * table holding space for keys it no longer has, and it grows in steps when it is rebuilt.
+   */
+  recentlyEnded: Map<string, number>;
+  olderEnded: Map<string, number>;
   /** Open session handles, oldest first. */
   readonly sessions: Entry[];
   sweepTimer: ReturnType<typeof setTimeout> | undefined;
@@ -83,6 +88,7 @@ export function getRegistry(): Registry {
       entries: new Map(),
       bySpan: new WeakMap(),
       recentlyEnded: new Map(),
+      olderEnded: new Map(),
       sessions: [],
       sweepTimer: undefined,
       sweepAt: Number.POSITIVE_INFINITY,
@@ -93,25 +99,26 @@ export function getRegistry(): Registry {
   return registry;
 }
 
-const RECENT_LIMIT = 20_000;
+/** Keys per generation: between 10,000 and 20,000 ended keys are remembered. */
+const GENERATION_SIZE = 10_000;
 const RECENT_MS = 10 * 60_000;
-const PRUNE_BATCH = 1024;
 
 /** Remembers an ended key so that late duplicates are recognized, within bounds of count and age. */
 export function rememberEnded(registry: Registry, key: string, now: number): void {
   const recent = registry.recentlyEnded;
-  recent.delete(key);
   recent.set(key, now);
-  // Pruned in batches, so that a full map costs one iterator per 1,024 ends, not one per end.
-  if (recent.size > RECENT_LIMIT + PRUNE_BATCH || (recent.size & 1023) === 0) {
-    for (const [oldKey, endedAt] of recent) {
-      if (recent.size <= RECENT_LIMIT && now - endedAt < RECENT_MS) break;
-      recent.delete(oldKey);
-    }
+  if (recent.size >= GENERATION_SIZE) {
+    registry.olderEnded = recent;
+    registry.recentlyEnded = new Map();
   }
 }
 
 export function wasRecentlyEnded(registry: Registry, key: string, now: number): boolean {
-  const endedAt = registry.recentlyEnded.get(key);
+  const endedAt = registry.recentlyEnded.get(key) ?? registry.olderEnded.get(key);
   return endedAt !== undefined && now - endedAt < RECENT_MS;
+}
+
+/** How many ended keys are remembered. */
+export function rememberedCount(registry: Registry): number {
+  return registry.recentlyEnded.size + registry.olderEnded.size;
 }
