@@ -127,6 +127,12 @@ function mapPrompts(
   sink: AttributeSink,
 ): void {
   const budget = config.attributeLimit - sink.count - ATTRIBUTE_RESERVE;
+  if (mostAttributesOf(input) <= budget) {
+    // Everything fits (the usual case): straight into the span, without a sink per message.
+    for (let i = 0; i < input.length; i++)
+      mapIndexedMessage(PROMPT, i, input[i] as NormalizedMessage, capture, config, sink);
+    return;
+  }
   const perMessage = input.map((message, i) => {
     const one = new AttributeSink();
     mapIndexedMessage(PROMPT, i, message, capture, config, one);
@@ -152,6 +158,17 @@ function mapPrompts(
     else for (const [key, value] of Object.entries(perMessage[i] ?? {})) sink.set(key, value);
   }
   if (omitted > 0) sink.set(ATTR.PROMPT_OMITTED, omitted);
+}
+
+/** At most how many attributes `mapIndexedMessage` sets for these messages. */
+function mostAttributesOf(messages: readonly NormalizedMessage[]): number {
+  let most = 0;
+  for (const message of messages) {
+    // role, name, finish_reason, content (or its length), reasoning, tool_call_id; then three per tool call
+    most += 6;
+    for (const part of message.parts) if (part.type === 'tool_call') most += 3;
+  }
+  return most;
 }
 
 function mapRequest(

@@ -49,8 +49,6 @@ function normalizeParts(raw: unknown): MessagePart[] {
 function normalizePart(part: unknown): MessagePart | undefined {
   if (typeof part === 'string') return { type: 'text', content: part };
   const type = field(part, 'type');
-  const modality = () => readString(field(part, 'modality')) ?? 'image';
-  const mimeType = readString(field(part, 'mimeType'));
   switch (type) {
     case 'text':
     case 'reasoning': {
@@ -58,30 +56,47 @@ function normalizePart(part: unknown): MessagePart | undefined {
       return typeof content === 'string' ? { type, content } : undefined;
     }
     case 'tool_call': {
-      const name = readString(field(part, 'name')) ?? 'unknown';
+      const call: MessagePart = {
+        type,
+        name: readString(field(part, 'name')) ?? 'unknown',
+        arguments: field(part, 'arguments'),
+      };
       const id = readString(field(part, 'id'));
-      return { type, name, arguments: field(part, 'arguments'), ...(id ? { id } : {}) };
+      if (id) call.id = id;
+      return call;
     }
     case 'tool_call_response': {
+      const response: MessagePart = { type, response: field(part, 'response') };
       const id = readString(field(part, 'id'));
-      return { type, response: field(part, 'response'), ...(id ? { id } : {}) };
+      if (id) response.id = id;
+      return response;
     }
     case 'blob': {
       const raw = field(part, 'content');
       const content = raw instanceof Uint8Array ? (raw.length > 0 ? raw : undefined) : readString(raw);
-      return content ? { type, modality: modality(), content, ...(mimeType ? { mimeType } : {}) } : undefined;
+      return content ? withMime({ type, modality: modalityOf(part), content }, part) : undefined;
     }
     case 'file': {
       const fileId = readString(field(part, 'fileId'));
-      return fileId ? { type, modality: modality(), fileId, ...(mimeType ? { mimeType } : {}) } : undefined;
+      return fileId ? withMime({ type, modality: modalityOf(part), fileId }, part) : undefined;
     }
     case 'uri': {
       const uri = readString(field(part, 'uri'));
-      return uri ? { type, modality: modality(), uri, ...(mimeType ? { mimeType } : {}) } : undefined;
+      return uri ? withMime({ type, modality: modalityOf(part), uri }, part) : undefined;
     }
     default:
       return undefined;
   }
+}
+
+function modalityOf(part: unknown): string {
+  return readString(field(part, 'modality')) ?? 'image';
+}
+
+function withMime<T extends MessagePart & { mimeType?: string }>(normalized: T, part: unknown): T {
+  const mimeType = readString(field(part, 'mimeType'));
+  if (mimeType) normalized.mimeType = mimeType;
+  return normalized;
 }
 
 /** The text of a message's text parts, joined; `undefined` when it has none. */
