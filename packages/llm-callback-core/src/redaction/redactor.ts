@@ -18,7 +18,21 @@ const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
 /** How far past the content limit the rules still scan, so that a secret straddling the limit is seen whole. */
 export const SCAN_MARGIN = 4096;
 
-/** Builds the redactor once per recorder: the common no-secret case costs one combined scan and a few substring checks. */
+/** Most texts, and most characters in all, that a redactor remembers as clean (see `createRedactor`). */
+const CLEAN_MEMO_ENTRIES = 4096;
+const CLEAN_MEMO_CHARS = 1 << 20;
+/** Most keys whose drop decision a redactor remembers, and their longest length. */
+const KEY_MEMO_ENTRIES = 1024;
+const KEY_MEMO_LENGTH = 64;
+
+/**
+ * Builds the redactor once per recorder: the common no-secret case costs one combined scan and a few substring
+ * checks. Texts come back again and again (system prompts, tool schemas, the conversation re-sent on every turn, ids
+ * and tags on every span), so the redactor remembers texts its rules left unchanged, in a bounded set, and does not
+ * scan them again: a set lookup costs a hash of the text, a scan dozens of instructions per character. Only clean
+ * texts are remembered, and the result is the same: the rules are a pure function of the text. The user hook still
+ * runs on every value.
+ */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const rules: RedactionRule[] = [];
   if (options.secrets !== false) rules.push(...SECRET_RULES);
@@ -27,16 +41,22 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const rule = PII_RULES[name];
     if (rule) rules.push(rule);
   }
-  // Rules with `requires` run alone, only on text that contains one of their substrings; private keys first, so
-  // that no other rule cuts into a key block. The rest share one combined scan.
-  const gated = rules.filter((rule) => rule.requires).map((rule) => ({ rule, regex: new RegExp(rule.pattern, 'g') }));
-  const scanned = rules.filter((rule) => !rule.requires);
-  const combined =
-    scanned.length > 0 ? new RegExp(scanned.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
   const applyRule = (rule: RedactionRule, match: string): string => {
     if (rule.validate && !rule.validate(match)) return match;
     return rule.replace ? rule.replace(match) : `[REDACTED:${rule.name}]`;
   };
+  // Rules with `requires` run alone, only on text that contains one of their substrings; private keys first, so
+  // that no other rule cuts into a key block. The rest share one combined scan.
+  const gated = rules
+    .filter((rule) => rule.requires)
+    .map((rule) => ({
+      needles: rule.requires as readonly string[],
+      regex: new RegExp(rule.pattern, 'g'),
+      replace: (match: string) => applyRule(rule, match),
+    }));
+  const scanned = rules.filter((rule) => !rule.requires);
+  const combined =
+    scanned.length > 0 ? new RegExp(scanned.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
   const replaceMatch = (match: string, ...rest: unknown[]): string => {
     const groups = rest[rest.length - 1] as Record<string, string | undefined>;
     for (let i = 0; i < scanned.length; i++) {
@@ -47,12 +67,29 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const applyRules = (input: string): string => {
     // Percent-encoding (`%20`, `%3A`) would hide a secret in a URL from every rule: decode it first.
     let text = input.includes('%') ? decodePercentRuns(input) : input;
-    for (const { rule, regex } of gated) {
-      const requires = rule.requires as readonly string[];
-      if (requires.some((needle) => text.includes(needle)))
-        text = text.replace(regex, (match) => applyRule(rule, match));
+    for (let i = 0; i < gated.length; i++) {
+      const { needles, regex, replace } = gated[i] as (typeof gated)[number];
+      if (containsAny(text, needles)) text = text.replace(regex, replace);
     }
     return combined ? text.replace(combined, replaceMatch) : text;
+  };
+  let clean = new Set<string>();
+  let cleanChars = 0;
+  /** The rules' output; texts they leave unchanged are remembered (bounded: the set starts over when full). */
+  const applyRulesMemo = (text: string): string => {
+    if (clean.has(text)) return text;
+    const result = applyRules(text);
+    if (result === text) {
+      if (clean.size >= CLEAN_MEMO_ENTRIES || cleanChars + text.length > CLEAN_MEMO_CHARS) {
+        clean = new Set();
+        cleanChars = 0;
+      }
+      if (text.length <= CLEAN_MEMO_CHARS) {
+        clean.add(text);
+        cleanChars += text.length;
+      }
+    }
+    return result;
   };
 
   const dropped = new Set(DEFAULT_DROPPED_KEYS);
@@ -63,16 +100,28 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       ? Math.floor(options.maxContentLength)
       : 32_768;
 
+  // Keys repeat (attribute names, JSON field names): the answer for short ones is remembered, in a bounded map.
+  const droppedByKey = new Map<string, boolean>();
   return {
     maxContentLength,
-    isDroppedKey: (key) => dropped.has(normalizeKey(key)),
+    isDroppedKey(key) {
+      let result = droppedByKey.get(key);
+      if (result === undefined) {
+        result = dropped.has(normalizeKey(key));
+        if (key.length <= KEY_MEMO_LENGTH) {
+          if (droppedByKey.size >= KEY_MEMO_ENTRIES) droppedByKey.clear();
+          droppedByKey.set(key, result);
+        }
+      }
+      return result;
+    },
     redactText(value, context) {
       // Text past the content limit is never exported, so the rules need not scan it; the margin keeps a secret
       // that straddles the limit whole for the rules to see.
       let text = value.length > maxContentLength + SCAN_MARGIN ? value.slice(0, maxContentLength + SCAN_MARGIN) : value;
       if (rules.length > 0) {
         try {
-          text = applyRules(text);
+          text = applyRulesMemo(text);
         } catch (error) {
           reportFailure('secret rules', error);
           return REDACTED;
@@ -88,6 +137,11 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       }
     },
   };
+}
+
+function containsAny(text: string, needles: readonly string[]): boolean {
+  for (let i = 0; i < needles.length; i++) if (text.includes(needles[i] as string)) return true;
+  return false;
 }
 
 function decodePercentRuns(text: string): string {

@@ -140,19 +140,36 @@ class JsonWriter {
         return;
       }
     }
-    const keys = Object.keys(value);
-    const entries: [string, unknown][] = [];
-    for (const key of keys) {
+    this.writeKeys(value as Record<string, unknown>, Object.keys(value), depth);
+  }
+
+  /** A plain object's own keys, written as they are read (no list of entries is built). */
+  private writeKeys(value: Record<string, unknown>, keys: readonly string[], depth: number): void {
+    this.out += '{';
+    let first = true;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
       if (this.redactor.isDroppedKey(key)) continue;
       let item: unknown;
       try {
-        item = (value as Record<string, unknown>)[key];
+        item = value[key];
       } catch {
         item = '[unreadable]';
       }
-      entries.push([key, item]);
+      const kind = typeof item;
+      if (kind === 'undefined' || kind === 'function' || kind === 'symbol') continue;
+      if (!first) this.out += ',';
+      first = false;
+      if (this.full) {
+        let left = 0;
+        for (let j = i; j < keys.length; j++) if (!this.redactor.isDroppedKey(keys[j] as string)) left++;
+        this.out += `"…":${JSON.stringify(`${TRUNCATED} ${left} more keys`)}`;
+        break;
+      }
+      this.out += `${JSON.stringify(key)}:`;
+      this.write(item, depth + 1);
     }
-    this.writeEntries(entries, depth);
+    this.out += '}';
   }
 
   private writeArray(items: readonly unknown[], depth: number): void {
