@@ -38,15 +38,43 @@ export function callerOf(sources: CallerSources): CallerInfo {
 }
 
 function findCaller(sources: CallerSources): CallerInfo {
-  const metadata = sources.metadata.map(asObject);
-  const headers = sources.headers.map(asObject);
-  const fromMetadata = (key: string) => metadata.map((source) => readString(source?.[key])).find(Boolean);
-  const fromHeaders = (name: string) => headers.map((source) => headerValue(source, name)).find(Boolean);
-  const traceparent = fromMetadata('traceparent') ?? fromHeaders('traceparent');
-  const tracestate = fromMetadata('tracestate') ?? fromHeaders('tracestate');
-  const parentContext = traceparent ? remoteParent(traceparent, tracestate) : undefined;
-  const sessionId = fromMetadata(SESSION_ID_KEY) ?? fromHeaders(SESSION_ID_HEADER);
-  return { ...(parentContext && { parentContext }), ...(sessionId && { sessionId }) };
+  const metadata = objectsOf(sources.metadata);
+  const headers = objectsOf(sources.headers);
+  const traceparent = fromMetadata(metadata, 'traceparent') ?? fromHeaders(headers, 'traceparent');
+  const parentContext = traceparent
+    ? remoteParent(traceparent, fromMetadata(metadata, 'tracestate') ?? fromHeaders(headers, 'tracestate'))
+    : undefined;
+  const sessionId = fromMetadata(metadata, SESSION_ID_KEY) ?? fromHeaders(headers, SESSION_ID_HEADER);
+  const caller: CallerInfo = {};
+  if (parentContext) caller.parentContext = parentContext;
+  if (sessionId) caller.sessionId = sessionId;
+  return caller;
+}
+
+/** The sources that are objects (or JSON text of one); most calls have none or one. */
+function objectsOf(values: unknown[]): Record<string, unknown>[] {
+  const objects: Record<string, unknown>[] = [];
+  for (const value of values) {
+    const object = asObject(value);
+    if (object) objects.push(object);
+  }
+  return objects;
+}
+
+function fromMetadata(sources: Record<string, unknown>[], key: string): string | undefined {
+  for (const source of sources) {
+    const value = readString(source[key]);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function fromHeaders(sources: Record<string, unknown>[], name: string): string | undefined {
+  for (const source of sources) {
+    const value = headerValue(source, name);
+    if (value) return value;
+  }
+  return undefined;
 }
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
@@ -68,10 +96,10 @@ export function remoteParent(traceparent: string, tracestate?: string): Context 
 }
 
 /** A header's value, matched case-insensitively; the first value of a list. */
-function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name) continue;
+function headerValue(headers: Record<string, unknown>, name: string): string | undefined {
+  for (const key of Object.keys(headers)) {
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const value = headers[key];
     const text = readString(readArray(value)?.[0] ?? value);
     if (text) return text;
   }

@@ -17,6 +17,8 @@ export interface CallerSessionOptions {
 interface OpenSession {
   handle: SessionHandle;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the session was last used (`Date.now()`): its idle timer is re-armed from it when it fires. */
+  lastUsed: number;
 }
 
 /**
@@ -53,12 +55,21 @@ export class CallerSessions {
       session = this.start(sessionId, startTime);
     }
     this.open.set(sessionId, session);
-    if (session.timer) clearTimeout(session.timer);
-    const current = session;
-    current.timer = setTimeout(() => this.end(sessionId, current, 'Indeterminate', 'idle'), this.idleTimeoutMs);
-    // An idle session never keeps the process alive (unref is Node's; other runtimes lack it).
-    (current.timer as { unref?: () => void }).unref?.();
+    // No timer per call: the one timer of a session checks, when it fires, whether the session was used since.
+    session.lastUsed = Date.now();
+    if (!session.timer) this.arm(sessionId, session, this.idleTimeoutMs);
     return session.handle.context;
+  }
+
+  private arm(sessionId: string, session: OpenSession, delayMs: number): void {
+    session.timer = setTimeout(() => {
+      session.timer = undefined;
+      const idleFor = Date.now() - session.lastUsed;
+      if (idleFor >= this.idleTimeoutMs) this.end(sessionId, session, 'Indeterminate', 'idle');
+      else if (this.open.get(sessionId) === session) this.arm(sessionId, session, this.idleTimeoutMs - idleFor);
+    }, delayMs);
+    // An idle session never keeps the process alive (unref is Node's; other runtimes lack it).
+    (session.timer as { unref?: () => void }).unref?.();
   }
 
   /** How many sessions are open. */
@@ -80,7 +91,7 @@ export class CallerSessions {
       ...(startTime === undefined ? {} : { startTime }),
       ...(this.tracerProvider ? { tracerProvider: this.tracerProvider } : {}),
     });
-    return { handle, timer: undefined };
+    return { handle, timer: undefined, lastUsed: Date.now() };
   }
 
   private endOldest(): void {

@@ -434,6 +434,54 @@ describe('AgentOpsLiteLLMHandler: options', () => {
     expect(allAttributeText()).not.toContain('Lisbon');
   });
 
+  it('captureContent: false: request messages, tools and output messages are never read', () => {
+    const reads: string[] = [];
+    const watched = <T extends object>(label: string, value: T): T =>
+      new Proxy(value, {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads.push(label);
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const payload = toolCall();
+    const unread = {
+      ...payload,
+      messages: watched('messages', [...payload.messages]),
+      model_parameters: { ...payload.model_parameters, tools: watched('tools', [...payload.model_parameters.tools]) },
+      response: {
+        ...payload.response,
+        choices: payload.response.choices.map((choice) => ({
+          ...choice,
+          get message() {
+            reads.push('output message');
+            return choice.message;
+          },
+        })),
+      },
+    };
+    const handler = newHandler({ captureContent: false });
+    expect(handler.logStandardLoggingPayload(unread).accepted).toBe(1);
+    handler.close();
+    expect(reads).toEqual([]);
+    expect(onlySpan('gpt-4o.llm').attributes[ATTR.RESPONSE_FINISH_REASON]).toBe('tool_calls');
+  });
+
+  it('a payload whose response throws when read starts no span', () => {
+    const handler = newHandler();
+    const payload = toolCall();
+    const hostile = {
+      ...payload,
+      get response(): unknown {
+        throw new Error('unreadable');
+      },
+    };
+    expect(handler.logStandardLoggingPayload([hostile, toolCall()])).toMatchObject({ accepted: 1, rejected: 1 });
+    // Nothing of the rejected payload is open before close() would end it.
+    expect(handler.stats().inFlight).toBe(0);
+    handler.close();
+    expect(spansNamed('gpt-4o.llm')).toHaveLength(1);
+  });
+
   it('disabled: records nothing', () => {
     const handler = newHandler({ disabled: true });
     handler.logStandardLoggingPayload(toolCall());

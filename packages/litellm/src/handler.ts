@@ -6,20 +6,13 @@ import {
   type SessionHandle,
   startSession,
 } from '@agentops/llm-callback-core';
-import { toEpochMillis } from '@agentops/llm-callback-core/adapter-kit';
 import type { Context } from '@opentelemetry/api';
 import { CallerSessions } from './caller-sessions.js';
 import { type AgentOpsLiteLLMHandlerOptions, copyOptions, initTracing, isDisabled, logger } from './handler-options.js';
-import {
-  callerOfKwargs,
-  callKeyOf,
-  type MappedCall,
-  mapKwargsCall,
-  requestMetadataOf,
-  startFromKwargs,
-} from './map-kwargs.js';
+import { callKeyOf, type MappedCall, mapKwargsCall, type StartFields, startFromKwargs } from './map-kwargs.js';
 import { mapStandardPayload, parseStandardLoggingPayloads } from './map-standard-payload.js';
 import { obj } from './read.js';
+import { toMillis } from './time.js';
 import { VERSION } from './version.js';
 
 /** What {@link AgentOpsLiteLLMHandler.logStandardLoggingPayload} did with its input. */
@@ -59,10 +52,14 @@ export class AgentOpsLiteLLMHandler {
   private session: SessionHandle | undefined;
   private closed = false;
   private anonymousCalls = 0;
+  /** False when the options turn content off: then no tool definitions or output messages are read at all. */
+  private readonly withContent: boolean;
 
   constructor(options: AgentOpsLiteLLMHandlerOptions = {}) {
     this.options = copyOptions(options);
-    const { apiKey, callerSessions, tags, tracerProvider } = this.options;
+    const { apiKey, callerSessions, captureContent, tags, tracerProvider } = this.options;
+    // The core resolves 'none' from exactly these two values (an environment default is left to the core).
+    this.withContent = captureContent !== false && captureContent !== 'none';
     this.recorder = createLlmSpanRecorder({
       ...this.options,
       framework: 'litellm',
@@ -85,7 +82,7 @@ export class AgentOpsLiteLLMHandler {
     this.guard('logPreApiCall', () => {
       const source = obj(kwargs) ?? {};
       const key = callKeyOf(source);
-      if (key) this.ensureStarted(key, () => startFromKwargs(source, model, messages));
+      if (key) this.ensureStarted(key, () => startFromKwargs(source, model, messages, this.withContent));
     });
   }
 
@@ -94,7 +91,10 @@ export class AgentOpsLiteLLMHandler {
     this.guard('logPostApiCall', () => {
       const source = obj(kwargs) ?? {};
       const key = callKeyOf(source);
-      if (key) this.ensureStarted(key, () => withStart(startFromKwargs(source), startTime));
+      if (key)
+        this.ensureStarted(key, () =>
+          withStart(startFromKwargs(source, undefined, undefined, this.withContent), startTime),
+        );
     });
   }
 
@@ -147,7 +147,7 @@ export class AgentOpsLiteLLMHandler {
       payloads.forEach((payload, index) => {
         // Each payload on its own: one whose fields throw when read is rejected, the rest are still recorded.
         try {
-          const mapped = mapStandardPayload(payload);
+          const mapped = mapStandardPayload(payload, undefined, this.withContent);
           if (this.record(mapped, mapped.failed, 0)) summary.accepted += 1;
           else reject(index, 'the handler is closed');
         } catch (error) {
@@ -184,45 +184,52 @@ export class AgentOpsLiteLLMHandler {
   private onEnd(kwargs: unknown, responseObj: unknown, startTime: unknown, endTime: unknown, failed: boolean): void {
     const source = obj(kwargs) ?? {};
     const payload = obj(source.standard_logging_object);
-    const metadata = requestMetadataOf(source);
     const { messages, exception } = source;
-    const caller = callerOfKwargs(source);
     const mapped = payload
-      ? mapStandardPayload(payload, { response: responseObj, messages, exception, metadata, caller })
-      : mapKwargsCall(source, responseObj);
+      ? mapStandardPayload(payload, { response: responseObj, messages, exception, kwargs: source }, this.withContent)
+      : mapKwargsCall(source, responseObj, this.withContent);
     mapped.key = callKeyOf(source) ?? mapped.key;
-    mapped.start = withStart(mapped.start, startTime);
-    mapped.end.endTime = toEpochMillis(endTime) ?? mapped.end.endTime;
+    const { start, end } = mapped;
+    // The callback's own times win over the payload's.
+    mapped.start = () => withStart(start(), startTime);
+    mapped.end = () => {
+      const event = end();
+      event.endTime = toMillis(endTime) ?? event.endTime;
+      return event;
+    };
     this.record(mapped, failed, this.options.mergeWindowMs ?? 1000);
   }
 
   /** Starts the call unless it is open or just ended, then ends or fails it. False when the handler is closed. */
   private record(mapped: MappedCall, failed: boolean, mergeWindowMs: number): boolean {
     if (this.closed) return false;
+    // Read before the span starts, so that input whose fields throw when read leaves no span behind.
+    const end = mapped.end();
+    const error = failed ? mapped.error() : undefined;
     this.anonymousCalls += mapped.key ? 0 : 1;
     const key = mapped.key ?? `litellm-anonymous-${this.anonymousCalls}`;
-    this.ensureStarted(key, () => mapped.start);
-    if (!failed) {
-      this.recorder.endCall({ ...mapped.end, key }, { mergeWindowMs });
+    this.ensureStarted(key, mapped.start);
+    if (!error) {
+      this.recorder.endCall(Object.assign(end, { key }), { mergeWindowMs });
       return true;
     }
-    const { endTime, outputs, usage, cost, attributes } = mapped.end;
+    const { endTime, outputs, usage, cost, attributes } = end;
     const partial = { outputs, usage, cost, attributes };
-    this.recorder.failCall({ ...mapped.error, key, endTime, partial }, { mergeWindowMs });
+    this.recorder.failCall({ ...error, key, endTime, partial }, { mergeWindowMs });
     return true;
   }
 
-  private ensureStarted(key: string, start: () => MappedCall['start']): void {
+  private ensureStarted(key: string, start: () => StartFields): void {
     if (this.closed || this.recorder.isOpen(key) || this.recorder.hasEnded(key)) return;
     const event = start();
-    this.recorder.startCall({ ...event, key, parentContext: this.parentOf(event) });
+    this.recorder.startCall(Object.assign(event, { key, parentContext: this.parentOf(event) }));
   }
 
   /**
    * LiteLLM's call did not run in this process's context, so its parent is chosen here: the caller's span (W3C
    * trace context), else the caller's session, else the handler's session, else whatever is active.
    */
-  private parentOf(event: MappedCall['start']): Context | undefined {
+  private parentOf(event: StartFields): Context | undefined {
     if (event.parentContext && this.options.joinCallerTrace !== false) return event.parentContext;
     const sessionId = event.metadata?.sessionId;
     if (sessionId && this.callerSessions) return this.callerSessions.contextFor(sessionId, event.startTime);
@@ -245,7 +252,9 @@ export class AgentOpsLiteLLMHandler {
   }
 }
 
-function withStart(start: MappedCall['start'], startTime: unknown): MappedCall['start'] {
-  const time = toEpochMillis(startTime);
-  return time === undefined ? start : { ...start, startTime: time };
+/** The start event with the callback's own start time, when it has one. */
+function withStart(start: StartFields, startTime: unknown): StartFields {
+  const time = toMillis(startTime);
+  if (time !== undefined) start.startTime = time;
+  return start;
 }

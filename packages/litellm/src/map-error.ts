@@ -1,6 +1,6 @@
 import type { CallErrorEvent, ErrorInfo, RetryInfo } from '@agentops/llm-callback-core';
 import { readArray, readCount, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
-import { compact, first, nonEmpty, obj } from './read.js';
+import { first, nonEmpty, obj } from './read.js';
 
 /** Where LiteLLM reports a failure; any of them may be missing. */
 export interface ErrorSources {
@@ -68,11 +68,11 @@ export function mapError(sources: ErrorSources): Pick<CallErrorEvent, 'error' | 
     retryCount: readCount(first(matchInt(texts, RETRIED), exception?.num_retries)),
     maxRetries: readCount(first(matchInt(texts, MAX_RETRIES), exception?.max_retries, metadata?.max_retries)),
   });
-  return compact({
+  return {
     error: sources.exception instanceof Error ? sources.exception : undefined,
     errorInfo,
     retry,
-  });
+  };
 }
 
 function httpStatus(value: unknown): number | undefined {

@@ -11,8 +11,11 @@ import {
   mapTags,
   startFromKwargs,
 } from './map-kwargs.js';
+import { resolveStart } from './test-support/resolve-start.js';
 
 const ISO = (text: string) => Date.parse(text);
+/** The start event as the core sees it for a span that records content (the messages built). */
+const startOf = (...args: Parameters<typeof startFromKwargs>) => resolveStart(startFromKwargs(...args));
 
 describe('mapParams', () => {
   it.each<[string, unknown, unknown]>([
@@ -117,7 +120,7 @@ describe('small readers', () => {
 
 describe('startFromKwargs', () => {
   it('maps a streamed SDK call, reading optional_params and litellm_params', () => {
-    expect(startFromKwargs(streamKwargs, 'gpt-4o-mini', streamKwargs.messages)).toEqual({
+    expect(startOf(streamKwargs, 'gpt-4o-mini', streamKwargs.messages)).toEqual({
       operation: 'chat',
       provider: 'openai',
       model: 'gpt-4o-mini',
@@ -167,13 +170,13 @@ describe('startFromKwargs', () => {
   });
 
   it('never reads secrets: no api_key, headers or dynamic params in the event', () => {
-    const text = JSON.stringify(startFromKwargs(streamKwargs));
+    const text = JSON.stringify(startOf(streamKwargs));
     expect(text).not.toContain('DO-NOT-EXPORT');
     expect(text).toContain('gpt-4o-mini');
   });
 
   it('uses the router model group as the requested model, and top-level params without optional_params', () => {
-    const start = startFromKwargs({
+    const start = startOf({
       model: 'gpt-4o-mini',
       temperature: 0.1,
       litellm_params: { metadata: { model_group: 'fast-chat', agentops_session_id: 'sess_9' } },
@@ -186,7 +189,7 @@ describe('startFromKwargs', () => {
   });
 
   it('reads /v1/responses metadata from litellm_metadata and the input as messages', () => {
-    const start = startFromKwargs({
+    const start = startOf({
       call_type: 'aresponses',
       input: 'Hello',
       litellm_params: { litellm_metadata: { tags: ['r'] }, litellm_session_id: 'sess-lite' },
@@ -200,7 +203,7 @@ describe('startFromKwargs', () => {
 
   it('survives garbage everywhere (a number where a string belongs is read as text)', () => {
     expect(
-      startFromKwargs({
+      startOf({
         model: 5,
         messages: 'MaxDepthExceeded',
         optional_params: 'MaxDepthExceeded',
@@ -216,7 +219,7 @@ describe('mapKwargsCall (LiteLLM versions without a standard_logging_object)', (
   it('maps a streamed success from its assembled response', () => {
     const mapped = mapKwargsCall(streamKwargs, undefined);
     expect(mapped.key).toBe('0b5b1f7e-93c2-4a8e-9b51-3c3f1d2a4e10');
-    expect(mapped.end).toEqual({
+    expect(mapped.end()).toEqual({
       outputs: [
         {
           role: 'assistant',
@@ -232,15 +235,15 @@ describe('mapKwargsCall (LiteLLM versions without a standard_logging_object)', (
       firstChunkTime: ISO('2026-03-02T09:15:01.623Z'),
       endTime: ISO('2026-03-02T09:15:03.923Z'),
     });
-    expect(mapped.error).toEqual({});
+    expect(mapped.error()).toEqual({});
   });
 
   it('maps a failure with the retry count from the exception string and router history', () => {
     const mapped = mapKwargsCall(failureKwargs, null);
-    expect(mapped.start.model).toBe('fast-chat');
-    expect(mapped.end.cost).toBeUndefined();
-    expect(mapped.end.responseModel).toBe('gpt-4o-mini');
-    expect(mapped.error).toEqual({
+    expect(resolveStart(mapped.start()).model).toBe('fast-chat');
+    expect(mapped.end().cost).toBeUndefined();
+    expect(mapped.end().responseModel).toBe('gpt-4o-mini');
+    expect(mapped.error()).toEqual({
       errorInfo: {
         type: 'RateLimitError',
         message: failureKwargs.exception,
@@ -255,6 +258,6 @@ describe('mapKwargsCall (LiteLLM versions without a standard_logging_object)', (
       { litellm_call_id: 'k', response_cost: 0.25, cache_hit: true },
       { id: 'r', choices: [{ message: { content: 'ok' }, finish_reason: 'stop' }] },
     );
-    expect(mapped.end).toMatchObject({ responseId: 'r', cost: 0.25, attributes: { 'litellm.cache_hit': true } });
+    expect(mapped.end()).toMatchObject({ responseId: 'r', cost: 0.25, attributes: { 'litellm.cache_hit': true } });
   });
 });

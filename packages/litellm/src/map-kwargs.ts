@@ -6,29 +6,36 @@ import type {
   RequestParams,
 } from '@agentops/llm-callback-core';
 import { ATTR } from '@agentops/llm-callback-core';
-import {
-  fromOpenAITools,
-  readArray,
-  readCount,
-  readNumber,
-  readString,
-  toEpochMillis,
-} from '@agentops/llm-callback-core/adapter-kit';
+import { fromOpenAITools, readArray, readCount, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
 import type { AttributeValue } from '@opentelemetry/api';
 import { type CallerInfo, callerOf } from './caller-context.js';
 import { mapError } from './map-error.js';
 import { mapMessages } from './map-messages.js';
 import { mapResponse, mapUsage } from './map-response.js';
-import { bool, compact, first, nonEmpty, obj } from './read.js';
+import { bool, first, nonEmpty, obj } from './read.js';
+import { toMillis } from './time.js';
 
-/** One LiteLLM call, translated: what starts it, what ends it, and why it failed (when it did). */
+/** The start event of a call, without its key. */
+export type StartFields = Omit<CallStartEvent, 'key'>;
+/** The end event of a call, without its key; for a failure, what the call produced before it failed. */
+export type EndFields = Omit<CallEndEvent, 'key'>;
+/** Why a call failed. */
+export type ErrorFields = Pick<CallErrorEvent, 'error' | 'errorInfo' | 'retry'>;
+
+/**
+ * One LiteLLM call, translated. Each event is built only when needed: the start only when the call is not open yet
+ * (LiteLLM's success event usually follows a pre-call event that opened it), the error only for failures. Fields
+ * left `undefined` are absent for the core.
+ */
 export interface MappedCall {
   /** The call id, when the input had one. */
-  key?: string;
-  start: Omit<CallStartEvent, 'key'>;
-  /** The end event; for a failure, what the call produced before it failed. */
-  end: Omit<CallEndEvent, 'key'>;
-  error: Pick<CallErrorEvent, 'error' | 'errorInfo' | 'retry'>;
+  key: string | undefined;
+  /** The payload says the call failed. */
+  failed: boolean;
+  start(): StartFields;
+  /** The end event (without content, the output messages are not read). */
+  end(): EndFields;
+  error(): ErrorFields;
 }
 
 const OPERATIONS: Record<string, string> = {
@@ -79,13 +86,31 @@ export function mapParams(value: unknown): RequestParams | undefined {
   });
 }
 
-/** `server.address` / `server.port` from an `api_base` URL. */
-export function mapServer(apiBase: unknown): Pick<CallStartEvent, 'serverAddress' | 'serverPort'> {
+type Server = Pick<CallStartEvent, 'serverAddress' | 'serverPort'>;
+const NO_SERVER: Server = Object.freeze({});
+/** Parsed `api_base` values: a deployment has a handful, and `new URL` is the dearest read of a call. */
+const servers = new Map<string, Server>();
+const MAX_SERVERS = 256;
+
+/** `server.address` / `server.port` from an `api_base` URL (a shared, frozen object). */
+export function mapServer(apiBase: unknown): Server {
+  const text = readString(apiBase);
+  if (text === undefined) return NO_SERVER;
+  let server = servers.get(text);
+  if (server === undefined) {
+    server = parseServer(text);
+    if (servers.size >= MAX_SERVERS) servers.clear();
+    servers.set(text, server);
+  }
+  return server;
+}
+
+function parseServer(apiBase: string): Server {
   let url: URL;
   try {
-    url = new URL(readString(apiBase) ?? '');
+    url = new URL(apiBase);
   } catch {
-    return {};
+    return NO_SERVER;
   }
   const port = url.port
     ? Number(url.port)
@@ -94,7 +119,8 @@ export function mapServer(apiBase: unknown): Pick<CallStartEvent, 'serverAddress
       : url.protocol === 'http:'
         ? 80
         : undefined;
-  return compact({ serverAddress: url.hostname || undefined, serverPort: port });
+  const address = url.hostname || undefined;
+  return Object.freeze(nonEmpty({ serverAddress: address, serverPort: port }) ?? {});
 }
 
 /** Tags as strings, without the `User-Agent: ...` tags LiteLLM adds on the proxy. */
@@ -146,26 +172,34 @@ export function callerOfKwargs(kwargs: Record<string, unknown>): CallerInfo {
   });
 }
 
-/** The start of a call from raw kwargs (`model` and `messages` are `log_pre_api_call`'s own arguments). */
+/**
+ * The start of a call from raw kwargs (`model` and `messages` are `log_pre_api_call`'s own arguments). The request
+ * messages are left to a builder, which the core calls only for a sampled span that records content; without
+ * content (`withContent: false`) the tool definitions are not read either.
+ */
 export function startFromKwargs(
   kwargs: Record<string, unknown>,
   model?: unknown,
   messages?: unknown,
-): MappedCall['start'] {
+  withContent = true,
+): StartFields {
   const params = obj(kwargs.litellm_params) ?? {};
   const metadata = requestMetadataOf(kwargs);
   // optional_params is also spread at the top level; read the top level when it is missing.
   const optional = obj(kwargs.optional_params) ?? kwargs;
   const caller = callerOfKwargs(kwargs);
-  return compact({
+  const server = mapServer(params.api_base);
+  const source = first(messages, kwargs.messages, kwargs.input, kwargs.prompt);
+  return {
     operation: mapOperation(kwargs.call_type),
     provider: readString(kwargs.custom_llm_provider) ?? readString(params.custom_llm_provider),
     model: readString(metadata.model_group) ?? readString(model) ?? readString(kwargs.model),
     params: mapParams(optional),
     stream: bool(first(kwargs.stream, optional.stream)),
-    tools: fromOpenAITools(first(optional.tools, optional.functions)),
-    messages: mapMessages(first(messages, kwargs.messages, kwargs.input, kwargs.prompt)),
-    ...mapServer(params.api_base),
+    tools: withContent ? fromOpenAITools(first(optional.tools, optional.functions)) : undefined,
+    buildMessages: source === undefined ? undefined : () => mapMessages(source),
+    serverAddress: server.serverAddress,
+    serverPort: server.serverPort,
     metadata: mapMetadata({
       tags: metadata.tags,
       userId: first(kwargs.user, optional.user, metadata.user_api_key_end_user_id),
@@ -181,32 +215,39 @@ export function startFromKwargs(
       },
     }),
     parentContext: caller.parentContext,
-    startTime: toEpochMillis(kwargs.start_time),
-  });
+    startTime: toMillis(kwargs.start_time),
+  };
 }
 
 /** A whole call from raw kwargs and the callback's response object, for LiteLLM versions without a payload. */
-export function mapKwargsCall(kwargs: Record<string, unknown>, responseObj: unknown): MappedCall {
-  const start = startFromKwargs(kwargs);
-  const response = first(responseObj, kwargs.complete_streaming_response, kwargs.async_complete_streaming_response);
-  const fields = mapResponse(response);
-  const endTime = toEpochMillis(kwargs.end_time);
-  const usage = fields.usage ?? mapUsage(kwargs.combined_usage_object);
-  const cost = readNumber(kwargs.response_cost);
+export function mapKwargsCall(kwargs: Record<string, unknown>, responseObj: unknown, withContent = true): MappedCall {
   return {
     key: callKeyOf(kwargs),
-    start,
-    end: compact({
-      ...fields,
-      usage,
-      responseModel: fields.responseModel ?? readString(kwargs.model),
-      // LiteLLM logs 0 or null when pricing raced or failed; only a positive cost is a cost.
-      cost: cost !== undefined && cost > 0 ? cost : undefined,
-      firstChunkTime: firstChunk(start.stream, kwargs.completion_start_time, endTime),
-      attributes: nonEmpty({ [ATTR.LITELLM_CACHE_HIT]: bool(kwargs.cache_hit) }),
-      endTime,
-    }),
-    error: mapError({ exception: kwargs.exception, metadata: requestMetadataOf(kwargs) }),
+    failed: false,
+    start: () => startFromKwargs(kwargs, undefined, undefined, withContent),
+    end: () => kwargsEnd(kwargs, responseObj, withContent),
+    error: () => mapError({ exception: kwargs.exception, metadata: requestMetadataOf(kwargs) }),
+  };
+}
+
+function kwargsEnd(kwargs: Record<string, unknown>, responseObj: unknown, withOutputs: boolean): EndFields {
+  const response = first(responseObj, kwargs.complete_streaming_response, kwargs.async_complete_streaming_response);
+  const fields = mapResponse(response, withOutputs);
+  const endTime = toMillis(kwargs.end_time);
+  const cost = readNumber(kwargs.response_cost);
+  const stream = bool(first(kwargs.stream, (obj(kwargs.optional_params) ?? kwargs).stream));
+  return {
+    outputs: fields.outputs,
+    finishReasons: fields.finishReasons,
+    usage: fields.usage ?? mapUsage(kwargs.combined_usage_object),
+    responseId: fields.responseId,
+    responseModel: fields.responseModel ?? readString(kwargs.model),
+    responseCreated: fields.responseCreated,
+    // LiteLLM logs 0 or null when pricing raced or failed; only a positive cost is a cost.
+    cost: cost !== undefined && cost > 0 ? cost : undefined,
+    firstChunkTime: firstChunk(stream, kwargs.completion_start_time, endTime),
+    attributes: nonEmpty({ [ATTR.LITELLM_CACHE_HIT]: bool(kwargs.cache_hit) }),
+    endTime,
   };
 }
 
@@ -216,6 +257,7 @@ export function firstChunk(
   value: unknown,
   endTime: number | undefined,
 ): number | undefined {
-  const time = toEpochMillis(value);
-  return stream && time !== undefined && (endTime === undefined || time < endTime) ? time : undefined;
+  if (!stream) return undefined;
+  const time = toMillis(value);
+  return time !== undefined && (endTime === undefined || time < endTime) ? time : undefined;
 }

@@ -163,6 +163,9 @@ describe('mapResponse', () => {
     ],
   ])('maps %s', (_name, input, expected) => {
     expect(mapResponse(input)).toEqual(expected);
+    // Without content: the same, less the output messages (finish reasons are still read).
+    const { outputs: _outputs, ...withoutOutputs } = expected;
+    expect(mapResponse(input, false)).toEqual(withoutOutputs);
   });
 });
 

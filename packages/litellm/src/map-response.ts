@@ -5,9 +5,9 @@ import {
   readArray,
   readCount,
   readString,
-  toEpochMillis,
 } from '@agentops/llm-callback-core/adapter-kit';
-import { compact, first, isMarker, obj, parseJson } from './read.js';
+import { first, isMarker, obj, parseJson } from './read.js';
+import { toMillis } from './time.js';
 
 /** What a response object tells about the end of a call. */
 export type ResponseFields = Pick<
@@ -18,40 +18,48 @@ export type ResponseFields = Pick<
 /**
  * Reads a response: a chat or text completion (`choices[]`), a Responses-API response (`output[]`), an Anthropic
  * message (`content[]`), an embedding list (usage only), or a string (redacted, truncated or serialized JSON).
+ * With `withOutputs: false` (no content is recorded) chat choices are not turned into messages: only their finish
+ * reasons are read.
  */
-export function mapResponse(value: unknown): ResponseFields {
+export function mapResponse(value: unknown, withOutputs = true): ResponseFields {
   if (typeof value === 'string') {
     const parsed = parseJson(value);
-    if (parsed !== undefined) return mapResponse(parsed);
-    return value === '' || isMarker(value)
+    if (parsed !== undefined) return mapResponse(parsed, withOutputs);
+    return value === '' || isMarker(value) || !withOutputs
       ? {}
       : { outputs: [{ role: 'assistant', parts: [{ type: 'text', content: value }] }] };
   }
   const response = obj(value);
   if (!response) return {};
   const outputs: OutputMessage[] = [];
-  for (const item of readArray(response.choices) ?? []) {
-    const choice = obj(item);
-    if (!choice) continue;
-    const message = fromOpenAIMessage(choice.message ?? choice.text, 'assistant');
-    const finishReason = readString(choice.finish_reason);
-    if (message) outputs.push(finishReason ? { ...message, finishReason } : message);
-    else if (finishReason) outputs.push({ role: 'assistant', parts: [], finishReason });
+  const finishReasons: string[] = [];
+  const choices = readArray(response.choices);
+  if (choices) {
+    for (const item of choices) {
+      const choice = obj(item);
+      if (!choice) continue;
+      const finishReason = readString(choice.finish_reason);
+      if (finishReason) finishReasons.push(finishReason);
+      if (!withOutputs) continue;
+      const message = fromOpenAIMessage(choice.message ?? choice.text, 'assistant');
+      if (message) outputs.push(finishReason ? { ...message, finishReason } : message);
+      else if (finishReason) outputs.push({ role: 'assistant', parts: [], finishReason });
+    }
   }
   const items = readArray(response.output) ?? (response.type === 'message' ? readArray(response.content) : undefined);
   if (items) {
     const output = fromOpenAIResponseOutput(items, itemsFinishReason(response, items));
-    if (output) outputs.push(output);
+    if (output?.finishReason !== undefined) finishReasons.push(output.finishReason);
+    if (output && withOutputs) outputs.push(output);
   }
-  const finishReasons = outputs.map((output) => output.finishReason).filter((reason) => reason !== undefined);
-  return compact({
+  return {
     outputs: outputs.length ? outputs : undefined,
     finishReasons: finishReasons.length ? finishReasons : undefined,
     usage: mapUsage(response.usage),
     responseId: readString(response.id),
     responseModel: readString(response.model),
-    responseCreated: toEpochMillis(first(response.created, response.created_at)),
-  });
+    responseCreated: toMillis(first(response.created, response.created_at)),
+  };
 }
 
 /** Responses-API and Anthropic responses have no per-choice finish reason: derive one. */
@@ -85,13 +93,21 @@ export function mapUsage(value: unknown): Usage | undefined {
   const totalTokens =
     readCount(usage.total_tokens) ??
     (inputTokens !== undefined && outputTokens !== undefined ? inputTokens + outputTokens : undefined);
-  const result = compact({
+  const reasoningTokens = readCount(completionDetails?.reasoning_tokens);
+  const any =
+    (inputTokens ?? 0) > 0 ||
+    (outputTokens ?? 0) > 0 ||
+    (totalTokens ?? 0) > 0 ||
+    (cacheRead ?? 0) > 0 ||
+    (cacheCreation ?? 0) > 0 ||
+    (reasoningTokens ?? 0) > 0;
+  if (!any) return undefined;
+  return {
     inputTokens,
     outputTokens,
     totalTokens,
     cacheReadInputTokens: cacheRead,
     cacheCreationInputTokens: cacheCreation,
-    reasoningTokens: readCount(completionDetails?.reasoning_tokens),
-  });
-  return Object.values(result).some((tokens) => (tokens ?? 0) > 0) ? result : undefined;
+    reasoningTokens,
+  };
 }

@@ -3,21 +3,25 @@ import failure from './__fixtures__/slp-rate-limit-failure.json' with { type: 'j
 import responses from './__fixtures__/slp-responses-api-quirks.json' with { type: 'json' };
 import anthropic from './__fixtures__/slp-stream-anthropic-cache.json' with { type: 'json' };
 import toolCall from './__fixtures__/slp-tool-call.json' with { type: 'json' };
+import type { MappedCall } from './map-kwargs.js';
 import {
   mapStandardPayload,
   type ParsedPayloads,
   parseStandardLoggingPayloads,
   payloadKeyOf,
 } from './map-standard-payload.js';
+import { resolveStart } from './test-support/resolve-start.js';
 
 const SECONDS = (seconds: number) => Math.round(seconds * 1e6) / 1e3;
+/** The start event as the core sees it for a span that records content (the messages built). */
+const startOf = (mapped: MappedCall) => resolveStart(mapped.start());
 
 describe('mapStandardPayload', () => {
   it('maps a non-streaming tool call (reference 11.1) field by field', () => {
     const mapped = mapStandardPayload(toolCall);
     expect(mapped.key).toBe('chatcmpl-9f3c2a7e51b04d2c');
     expect(mapped.failed).toBe(false);
-    expect(mapped.start).toEqual({
+    expect(startOf(mapped)).toEqual({
       operation: 'chat',
       provider: 'openai',
       model: 'gpt-4o',
@@ -56,7 +60,7 @@ describe('mapStandardPayload', () => {
       },
       startTime: SECONDS(1767225600.112),
     });
-    expect(mapped.end).toEqual({
+    expect(mapped.end()).toEqual({
       outputs: [
         {
           role: 'assistant',
@@ -85,22 +89,22 @@ describe('mapStandardPayload', () => {
       // completionStartTime equals endTime: not a stream, so no first-chunk time.
       endTime: SECONDS(1767225601.487),
     });
-    expect(mapped.error).toEqual({});
+    expect(mapped.error()).toEqual({});
   });
 
   it('maps a streamed Anthropic call with cache and reasoning tokens (reference 11.2)', () => {
     const mapped = mapStandardPayload(anthropic);
-    expect(mapped.start).toMatchObject({
+    expect(startOf(mapped)).toMatchObject({
       provider: 'anthropic',
       model: 'claude-sonnet',
       stream: true,
       params: { maxTokens: 1024 },
     });
-    expect(mapped.start.messages?.[0]).toEqual({
+    expect(startOf(mapped).messages?.[0]).toEqual({
       role: 'system',
       parts: [{ type: 'text', content: 'Incident report follows. <long document>' }],
     });
-    expect(mapped.end.usage).toEqual({
+    expect(mapped.end().usage).toEqual({
       inputTokens: 2261,
       outputTokens: 236,
       totalTokens: 2497,
@@ -108,8 +112,8 @@ describe('mapStandardPayload', () => {
       cacheCreationInputTokens: 0,
       reasoningTokens: 64,
     });
-    expect(mapped.end.firstChunkTime).toBe(SECONDS(1767225700.64));
-    expect(mapped.end.outputs).toEqual([
+    expect(mapped.end().firstChunkTime).toBe(SECONDS(1767225700.64));
+    expect(mapped.end().outputs).toEqual([
       {
         role: 'assistant',
         finishReason: 'stop',
@@ -119,29 +123,29 @@ describe('mapStandardPayload', () => {
         ],
       },
     ]);
-    expect(mapped.end.responseModel).toBe('claude-sonnet-4-20250514');
+    expect(mapped.end().responseModel).toBe('claude-sonnet-4-20250514');
   });
 
   it('maps a rate-limit failure after retries (reference 11.3)', () => {
     const mapped = mapStandardPayload(failure);
     expect(mapped.failed).toBe(true);
     expect(mapped.key).toBe('6a0f3b1e-5d2c-4c8b-9e7a-1f2d3c4b5a69');
-    expect(mapped.start).toMatchObject({ model: 'fast-chat', params: { temperature: 0, maxTokens: 256 } });
-    expect(mapped.start.metadata?.attributes?.['litellm.trace_id']).toBe('0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b');
-    expect(mapped.error).toEqual({
+    expect(startOf(mapped)).toMatchObject({ model: 'fast-chat', params: { temperature: 0, maxTokens: 256 } });
+    expect(startOf(mapped).metadata?.attributes?.['litellm.trace_id']).toBe('0e9d8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b');
+    expect(mapped.error()).toEqual({
       errorInfo: { type: 'RateLimitError', message: failure.error_information.error_message, statusCode: 429 },
       retry: { retryCount: 2, maxRetries: 2 },
     });
     // Zero cost and zero tokens on a failure carry no information.
-    expect(mapped.end.cost).toBeUndefined();
-    expect(mapped.end.usage).toBeUndefined();
-    expect(mapped.end.outputs).toBeUndefined();
+    expect(mapped.end().cost).toBeUndefined();
+    expect(mapped.end().usage).toBeUndefined();
+    expect(mapped.end().outputs).toBeUndefined();
   });
 
   it('tolerates the quirks: null numbers, stream null, string metadata, Responses API, MaxDepthExceeded', () => {
     const mapped = mapStandardPayload(responses);
     expect(mapped.key).toBe('7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f');
-    expect(mapped.start).toMatchObject({
+    expect(startOf(mapped)).toMatchObject({
       operation: 'chat',
       model: 'o4-mini',
       params: { maxTokens: 400 },
@@ -152,15 +156,20 @@ describe('mapStandardPayload', () => {
       serverAddress: 'localhost',
       serverPort: 4000,
     });
-    expect(mapped.start.stream).toBeUndefined();
-    expect(mapped.start.messages?.map((message) => message.role)).toEqual(['developer', 'user', 'assistant', 'tool']);
-    expect(mapped.start.messages?.[1]?.parts[1]).toEqual({
+    expect(startOf(mapped).stream).toBeUndefined();
+    expect(startOf(mapped).messages?.map((message) => message.role)).toEqual([
+      'developer',
+      'user',
+      'assistant',
+      'tool',
+    ]);
+    expect(startOf(mapped).messages?.[1]?.parts[1]).toEqual({
       type: 'blob',
       modality: 'image',
       mimeType: 'image/png',
       content: 'iVBORw0KGgo=',
     });
-    expect(mapped.end).toMatchObject({
+    expect(mapped.end()).toMatchObject({
       outputs: [
         {
           role: 'assistant',
@@ -184,12 +193,12 @@ describe('mapStandardPayload', () => {
       { status: 'success', messages: '[{"role":"user","content":"cut', response: 'redacted-by-litellm' },
       { messages: [{ role: 'user', content: 'full' }], response: { choices: [{ message: { content: 'whole' } }] } },
     );
-    expect(mapped.start.messages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'full' }] }]);
-    expect(mapped.end.outputs).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'whole' }] }]);
+    expect(startOf(mapped).messages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'full' }] }]);
+    expect(mapped.end().outputs).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'whole' }] }]);
   });
 
   it('falls back to the top-level token counts', () => {
-    expect(mapStandardPayload({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 }).end.usage).toEqual({
+    expect(mapStandardPayload({ prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 }).end().usage).toEqual({
       inputTokens: 3,
       outputTokens: 4,
       totalTokens: 7,
@@ -197,7 +206,14 @@ describe('mapStandardPayload', () => {
   });
 
   it('maps an empty object to empty events', () => {
-    expect(mapStandardPayload({})).toEqual({ key: undefined, failed: false, start: {}, end: {}, error: {} });
+    const mapped = mapStandardPayload({});
+    expect({ ...mapped, start: startOf(mapped), end: mapped.end(), error: mapped.error() }).toEqual({
+      key: undefined,
+      failed: false,
+      start: {},
+      end: {},
+      error: {},
+    });
   });
 });
 

@@ -1,27 +1,31 @@
 import { ATTR } from '@agentops/llm-callback-core';
-import {
-  fromOpenAITools,
-  readArray,
-  readNumber,
-  readString,
-  toEpochMillis,
-} from '@agentops/llm-callback-core/adapter-kit';
-import { type CallerInfo, callerOf } from './caller-context.js';
+import { fromOpenAITools, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { callerOf } from './caller-context.js';
 import { mapError } from './map-error.js';
-import { firstChunk, type MappedCall, mapMetadata, mapOperation, mapParams, mapServer } from './map-kwargs.js';
+import {
+  callerOfKwargs,
+  type EndFields,
+  firstChunk,
+  type MappedCall,
+  mapMetadata,
+  mapOperation,
+  mapParams,
+  mapServer,
+  requestMetadataOf,
+  type StartFields,
+} from './map-kwargs.js';
 import { mapMessages } from './map-messages.js';
 import { mapResponse, mapUsage } from './map-response.js';
-import { bool, compact, first, nonEmpty, obj } from './read.js';
+import { bool, first, nonEmpty, obj } from './read.js';
+import { toMillis } from './time.js';
 
 /** Raw callback values to use where the payload has none, or only a redacted or truncated string. */
 export interface PayloadFallbacks {
   response?: unknown;
   messages?: unknown;
   exception?: unknown;
-  /** `litellm_params.metadata` (retry counts that the payload drops). */
-  metadata?: unknown;
-  /** The caller's trace context and session id found in the raw kwargs (the payload's own win). */
-  caller?: CallerInfo;
+  /** The callback's kwargs: retry counts that the payload drops, and the caller's trace context and session id. */
+  kwargs?: Record<string, unknown>;
 }
 
 /** The key of a payload: the call id (newer LiteLLM), else `id` (the response id, or the call id). */
@@ -29,26 +33,59 @@ export function payloadKeyOf(payload: Record<string, unknown>): string | undefin
   return readString(payload.litellm_call_id) ?? readString(payload.call_id) ?? readString(payload.id);
 }
 
-/** One `StandardLoggingPayload` as a call; `failed` follows its `status`. */
+/** A string here is LiteLLM's redacted or truncated copy; the callback's own object (same redaction) is better. */
+function structured(value: unknown): boolean {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * One `StandardLoggingPayload` as a call; `failed` follows its `status`. Without content (`withContent: false`) the
+ * tool definitions and the output messages are not read.
+ */
 export function mapStandardPayload(
   payload: Record<string, unknown>,
   fallbacks: PayloadFallbacks = {},
-): MappedCall & { failed: boolean } {
+  withContent = true,
+): MappedCall {
   const metadata = obj(payload.metadata) ?? {};
-  const hidden = obj(payload.hidden_params) ?? {};
   const parameters = obj(payload.model_parameters) ?? {};
   const key = payloadKeyOf(payload);
   const traceId = readString(payload.trace_id);
   const failed = payload.status === 'failure';
   const stream = bool(first(payload.stream, parameters.stream));
-  const endTime = toEpochMillis(payload.endTime);
-  // A string here is LiteLLM's redacted or truncated copy; the callback's own object (same redaction) is better.
-  const structured = (value: unknown) => obj(value) !== undefined || readArray(value) !== undefined;
-  const messages = structured(payload.messages) ? payload.messages : first(fallbacks.messages, payload.messages);
+  return {
+    key,
+    failed,
+    start: () => payloadStart(payload, fallbacks, { key, traceId, stream, metadata, parameters, withContent }),
+    end: () => payloadEnd(payload, fallbacks, { traceId, stream, metadata, withOutputs: withContent }),
+    error: () =>
+      failed
+        ? mapError({
+            exception: fallbacks.exception,
+            errorInformation: payload.error_information,
+            errorStr: payload.error_str,
+            metadata: fallbacks.kwargs && requestMetadataOf(fallbacks.kwargs),
+          })
+        : {},
+  };
+}
+
+function payloadEnd(
+  payload: Record<string, unknown>,
+  fallbacks: PayloadFallbacks,
+  read: {
+    traceId: string | undefined;
+    stream: boolean | undefined;
+    metadata: Record<string, unknown>;
+    withOutputs: boolean;
+  },
+): EndFields {
+  const hidden = obj(payload.hidden_params) ?? {};
+  const endTime = toMillis(payload.endTime);
   const response = structured(payload.response) ? payload.response : first(fallbacks.response, payload.response);
-  const fields = mapResponse(response);
+  const fields = mapResponse(response, read.withOutputs);
   const usage =
-    mapUsage(first(metadata.usage_object, hidden.usage_object)) ??
+    mapUsage(first(read.metadata.usage_object, hidden.usage_object)) ??
     fields.usage ??
     mapUsage({
       prompt_tokens: payload.prompt_tokens,
@@ -56,55 +93,66 @@ export function mapStandardPayload(
       total_tokens: payload.total_tokens,
     });
   const cost = readNumber(first(payload.response_cost, hidden.response_cost));
-  const requester = obj(metadata.requester_metadata);
-  const caller = { ...fallbacks.caller, ...callerOf({ metadata: [requester], headers: [requester?.headers] }) };
   return {
-    key,
-    failed,
-    start: compact({
-      operation: mapOperation(payload.call_type),
-      provider: readString(payload.custom_llm_provider),
-      model: readString(payload.model_group) ?? readString(payload.model),
-      params: mapParams(parameters),
-      stream,
-      tools: fromOpenAITools(first(parameters.tools, parameters.functions)),
-      messages: mapMessages(messages),
-      ...mapServer(payload.api_base),
-      metadata: mapMetadata({
-        tags: payload.request_tags,
-        userId: readString(payload.end_user) ?? metadata.user_api_key_end_user_id,
-        sessionId: caller.sessionId,
-        attributes: {
-          [ATTR.LITELLM_CALL_ID]: key,
-          [ATTR.LITELLM_TRACE_ID]: traceId,
-          [ATTR.LITELLM_CALL_TYPE]: readString(payload.call_type),
-        },
-      }),
-      parentContext: caller.parentContext,
-      startTime: toEpochMillis(payload.startTime),
+    outputs: fields.outputs,
+    finishReasons: fields.finishReasons,
+    usage,
+    responseId: fields.responseId,
+    responseModel: fields.responseModel ?? readString(payload.model),
+    responseCreated: fields.responseCreated,
+    // LiteLLM logs 0 or null when pricing raced or failed; only a positive cost is a cost.
+    cost: cost !== undefined && cost > 0 ? cost : undefined,
+    firstChunkTime: firstChunk(read.stream, payload.completionStartTime, endTime),
+    attributes: nonEmpty({
+      [ATTR.LITELLM_TRACE_ID]: read.traceId,
+      [ATTR.LITELLM_MODEL_ID]: readString(payload.model_id),
+      [ATTR.LITELLM_CACHE_HIT]: bool(payload.cache_hit),
     }),
-    end: compact({
-      ...fields,
-      usage,
-      responseModel: fields.responseModel ?? readString(payload.model),
-      // LiteLLM logs 0 or null when pricing raced or failed; only a positive cost is a cost.
-      cost: cost !== undefined && cost > 0 ? cost : undefined,
-      firstChunkTime: firstChunk(stream, payload.completionStartTime, endTime),
-      attributes: nonEmpty({
-        [ATTR.LITELLM_TRACE_ID]: traceId,
-        [ATTR.LITELLM_MODEL_ID]: readString(payload.model_id),
-        [ATTR.LITELLM_CACHE_HIT]: bool(payload.cache_hit),
-      }),
-      endTime,
+    endTime,
+  };
+}
+
+interface Read {
+  key: string | undefined;
+  traceId: string | undefined;
+  stream: boolean | undefined;
+  metadata: Record<string, unknown>;
+  parameters: Record<string, unknown>;
+  withContent: boolean;
+}
+
+function payloadStart(payload: Record<string, unknown>, fallbacks: PayloadFallbacks, read: Read): StartFields {
+  const { metadata, parameters } = read;
+  const requester = obj(metadata.requester_metadata);
+  // The payload's own caller context wins; the raw kwargs fill in what it lacks.
+  const own = callerOf({ metadata: [requester], headers: [requester?.headers] });
+  const kwargsCaller =
+    fallbacks.kwargs && !(own.parentContext && own.sessionId) ? callerOfKwargs(fallbacks.kwargs) : undefined;
+  const sessionId = own.sessionId ?? kwargsCaller?.sessionId;
+  const messages = structured(payload.messages) ? payload.messages : first(fallbacks.messages, payload.messages);
+  const server = mapServer(payload.api_base);
+  return {
+    operation: mapOperation(payload.call_type),
+    provider: readString(payload.custom_llm_provider),
+    model: readString(payload.model_group) ?? readString(payload.model),
+    params: mapParams(parameters),
+    stream: read.stream,
+    tools: read.withContent ? fromOpenAITools(first(parameters.tools, parameters.functions)) : undefined,
+    buildMessages: messages === undefined ? undefined : () => mapMessages(messages),
+    serverAddress: server.serverAddress,
+    serverPort: server.serverPort,
+    metadata: mapMetadata({
+      tags: payload.request_tags,
+      userId: readString(payload.end_user) ?? metadata.user_api_key_end_user_id,
+      sessionId,
+      attributes: {
+        [ATTR.LITELLM_CALL_ID]: read.key,
+        [ATTR.LITELLM_TRACE_ID]: read.traceId,
+        [ATTR.LITELLM_CALL_TYPE]: readString(payload.call_type),
+      },
     }),
-    error: failed
-      ? mapError({
-          exception: fallbacks.exception,
-          errorInformation: payload.error_information,
-          errorStr: payload.error_str,
-          metadata: fallbacks.metadata,
-        })
-      : {},
+    parentContext: own.parentContext ?? kwargsCaller?.parentContext,
+    startTime: toMillis(payload.startTime),
   };
 }
 
@@ -162,10 +210,11 @@ export function parseStandardLoggingPayloads(input: unknown): ParsedPayloads {
 
 /** Some field every LiteLLM payload (the StandardLoggingPayload and the legacy v1 shape) has. */
 function looksLikePayload(payload: Record<string, unknown>): boolean {
-  return ['id', 'litellm_call_id', 'call_id', 'model', 'call_type'].some(
-    (key) => readString(payload[key]) !== undefined,
-  );
+  for (const key of PAYLOAD_KEYS) if (readString(payload[key]) !== undefined) return true;
+  return false;
 }
+
+const PAYLOAD_KEYS = ['id', 'litellm_call_id', 'call_id', 'model', 'call_type'];
 
 function candidates(input: unknown, reject: (reason: string) => void): readonly unknown[] {
   if (Array.isArray(input)) return input;

@@ -32,21 +32,17 @@ export function parseJson(value: string): unknown {
   }
 }
 
-/** The first value that is not `undefined` or `null`. */
-export function first(...values: unknown[]): unknown {
-  for (const value of values) if (value !== undefined && value !== null) return value;
-  return undefined;
+/** The first value that is not `undefined` or `null` (fixed arity: no array per call). */
+export function first(a: unknown, b: unknown, c?: unknown, d?: unknown): unknown {
+  const value = a ?? b ?? c ?? d;
+  return value === null ? undefined : value;
 }
 
-/** Drops `undefined` fields so that merged events only carry what was read. */
-export function compact<T extends object>(value: T): T {
-  const result: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) result[key] = field;
-  return result as T;
-}
-
-/** The object without `undefined` fields, or `undefined` when nothing is left (so a later event can fill it). */
+/**
+ * `value` when one of its fields is defined, else `undefined` (so that a later event can fill it). Fields left
+ * `undefined` are read as absent by the core, so nothing is copied.
+ */
 export function nonEmpty<T extends object>(value: T): T | undefined {
-  const result = compact(value);
-  return Object.keys(result).length ? result : undefined;
+  for (const key in value) if (value[key] !== undefined) return value;
+  return undefined;
 }
