@@ -307,17 +307,32 @@ class Recorder implements LlmSpanRecorder {
   }
 
   isOpen(key: string): boolean {
-    const entry = typeof key === 'string' ? this.registry.entries.get(key) : undefined;
-    return entry !== undefined && !entry.ended;
+    try {
+      const entry = typeof key === 'string' ? this.registry.entries.get(key) : undefined;
+      return entry !== undefined && !entry.ended;
+    } catch (error) {
+      reportFailure('isOpen', error);
+      return false;
+    }
   }
 
   hasEnded(key: string): boolean {
-    return typeof key === 'string' && !this.isOpen(key) && wasRecentlyEnded(this.registry, key, nowMillis());
+    try {
+      return typeof key === 'string' && !this.isOpen(key) && wasRecentlyEnded(this.registry, key, nowMillis());
+    } catch (error) {
+      reportFailure('hasEnded', error);
+      return false;
+    }
   }
 
   contextFor(key: string): Context | undefined {
-    const entry = typeof key === 'string' ? this.registry.entries.get(key) : undefined;
-    return entry && !entry.ended ? entry.context : undefined;
+    try {
+      const entry = typeof key === 'string' ? this.registry.entries.get(key) : undefined;
+      return entry && !entry.ended ? entry.context : undefined;
+    } catch (error) {
+      reportFailure('contextFor', error);
+      return undefined;
+    }
   }
 
   endAll(reason = 'shutdown'): void {
