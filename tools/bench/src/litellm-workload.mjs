@@ -1,7 +1,9 @@
 // LiteLLM workloads, composed by hand after the shapes in /work/shared/reference/litellm.md (§1 kwargs, §2 and §11
 // StandardLoggingPayload): a successful chat call with a system prompt, a tool round trip and a text answer. Each call
 // or payload gets a fresh id (the handler keys calls by it and ignores repeated keys as duplicates), made by splicing
-// the id into pre-serialised text, so building the input costs little and is measured separately.
+// the id into pre-serialised text, so building the input costs little and is measured separately. The id is also in
+// the user's question and in the answer: as in real traffic, those differ from call to call while the system prompt
+// and the tool schemas repeat (the redactor remembers texts it found clean, so identical payloads would flatter it).
 
 const SYSTEM =
   'You are a travel planning agent. Answer briefly, cite the tool results you used, never invent prices, and ask ' +
@@ -23,9 +25,11 @@ const ANSWER =
   'Dom Luís I bridge to the port cellars in Gaia, and take the 19:00 train back. If you would rather keep the day ' +
   'relaxed, Sintra is 40 minutes away by suburban train. Which dates would you like me to check train prices for?';
 
+const ID = '__BENCH_ID__';
+
 const MESSAGES = [
   { role: 'system', content: SYSTEM },
-  { role: 'user', content: USER },
+  { role: 'user', content: `${USER} (ref ${ID})` },
   {
     role: 'assistant',
     content: null,
@@ -60,11 +64,9 @@ const RESPONSE = {
   created: 1767225601,
   model: 'gpt-4o-2024-08-06',
   system_fingerprint: 'fp_5ad2c1',
-  choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: ANSWER } }],
+  choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: `${ANSWER} Ref ${ID}.` } }],
   usage: USAGE,
 };
-
-const ID = '__BENCH_ID__';
 
 /** A ~4 KB StandardLoggingPayload (success, non-streaming), its `id` replaced per payload. */
 export const PAYLOAD_TEMPLATE = {
@@ -127,9 +129,9 @@ export const PAYLOAD_TEMPLATE = {
   guardrail_information: null,
 };
 
-const [payloadHead, payloadTail] = JSON.stringify(PAYLOAD_TEMPLATE).split(ID);
+const payloadPieces = JSON.stringify(PAYLOAD_TEMPLATE).split(ID);
 /** Bytes of one serialised payload (with a typical id). */
-export const PAYLOAD_BYTES = Buffer.byteLength(payloadHead + payloadTail) + 36;
+export const PAYLOAD_BYTES = Buffer.byteLength(payloadPieces.join('')) + 36 * (payloadPieces.length - 1);
 
 let idCounter = 0;
 const idPrefix = `${process.pid.toString(16)}-${Date.now().toString(36)}-`;
@@ -138,7 +140,7 @@ const nextId = () => `chatcmpl-${idPrefix}${++idCounter}`;
 /** One `json_array` POST body of `n` payloads, as LiteLLM's generic_api logger sends it (batch size 512). */
 export function jsonArrayBody(n) {
   const parts = new Array(n);
-  for (let i = 0; i < n; i++) parts[i] = payloadHead + nextId() + payloadTail;
+  for (let i = 0; i < n; i++) parts[i] = payloadPieces.join(nextId());
   return `[${parts.join(',')}]`;
 }
 
@@ -172,21 +174,39 @@ const KWARGS_TEMPLATE = {
   max_tokens: 512,
 };
 
+/** The messages of one call: the user's question carries the call's id. */
+const messagesFor = (id) =>
+  MESSAGES.map((message) =>
+    message.role === 'user' ? { ...message, content: message.content.replace(ID, id) } : message,
+  );
+
+/** The response of one call: the answer carries the call's id. */
+function responseFor(id) {
+  const [choice] = RESPONSE.choices;
+  return {
+    ...RESPONSE,
+    choices: [{ ...choice, message: { ...choice.message, content: choice.message.content.replace(ID, id) } }],
+  };
+}
+
 /** The events of one call: fresh kwargs (pre-call), the success kwargs (with the standard logging object) and response. */
 export function handlerCall() {
   const id = nextId();
+  const messages = messagesFor(id);
+  const response = responseFor(id);
   const kwargs = {
     ...KWARGS_TEMPLATE,
+    messages,
     litellm_call_id: id,
     litellm_params: { ...KWARGS_TEMPLATE.litellm_params, litellm_call_id: id },
   };
   const success = {
     ...kwargs,
     end_time: '2026-03-02 09:15:04.498456',
-    standard_logging_object: { ...PAYLOAD_TEMPLATE, id },
+    standard_logging_object: { ...PAYLOAD_TEMPLATE, id, messages, response },
     response_cost: 0.0040225,
   };
-  return { kwargs, success, response: RESPONSE, model: 'gpt-4o', messages: MESSAGES };
+  return { kwargs, success, response, model: 'gpt-4o', messages };
 }
 
 /** Runs one pre-call + success pair through a handler-shaped object. */
