@@ -9,7 +9,9 @@ const REGISTRY_KEY = Symbol.for('@agentops/llm-callback-core/registry@2');
 /** The core's process-wide registry (internal, read only here): open entries and remembered ended keys. */
 export function coreState() {
   const registry = globalThis[REGISTRY_KEY];
-  return registry ? { inFlight: registry.entries.size, recentlyEnded: registry.recentlyEnded.size + (registry.olderEnded?.size ?? 0) } : undefined;
+  return registry
+    ? { inFlight: registry.entries.size, recentlyEnded: registry.recentlyEnded.size + (registry.olderEnded?.size ?? 0) }
+    : undefined;
 }
 
 const contentNote = (capture) => (capture ? 'full content capture' : 'captureContent: false');
