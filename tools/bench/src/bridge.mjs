@@ -9,6 +9,10 @@
 //   agentops         text body → spans → receiver that counts spans
 //   agentops-otlp    the same, the receiver gets OTLP protobuf bytes (ProtobufTraceSerializer), as a real exporter sends
 //   agentops-objects the payloads already parsed (array of objects) → spans → counting receiver
+//   floor-same-data  JSON.parse, then per payload one span with exactly the attributes ours records for it (a template
+//                    taken from one payload through our handler, copied per payload), its start and end time read
+//                    from the payload → the same batch processor and receiver: what parsing plus OpenTelemetry cost
+//                    for our data, with no mapping and no redaction
 import { jsonArrayBody, PAYLOAD_BYTES } from './litellm-workload.mjs';
 import { otelSdk } from './otel-env.mjs';
 
@@ -52,6 +56,7 @@ async function setup(config) {
     };
   }
   const otel = await otelSdk();
+  if (config === 'floor-same-data') return sameDataFloor(otel);
   let serialize;
   if (config === 'agentops-otlp') {
     const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
@@ -80,6 +85,68 @@ async function setup(config) {
       'agentops-otlp': 'json_array text → logStandardLoggingPayload → BatchSpanProcessor → OTLP protobuf bytes',
       'agentops-objects': 'parsed payload objects → logStandardLoggingPayload → BatchSpanProcessor → counting receiver',
     }[config],
+  };
+}
+
+/** The attributes of the span our handler records for one payload, split into start (sampler) and end attributes. */
+async function payloadTemplate() {
+  const { TracerProvider, SimpleSpanProcessor, InMemorySpanExporter } = await import('@opentelemetry/sdk-trace');
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const { AgentOpsLiteLLMHandler } = await import('@agentops/litellm');
+  const handler = new AgentOpsLiteLLMHandler({ tracerProvider });
+  handler.logStandardLoggingPayload(jsonArrayBody(1));
+  await tracerProvider.forceFlush();
+  const span = exporter.getFinishedSpans().find((s) => s.attributes['agentops.span.kind'] === 'llm');
+  if (!span) throw new Error('same-data floor: our handler recorded no LLM span');
+  const start = {};
+  const end = {};
+  for (const [key, value] of Object.entries(span.attributes)) (START_KEYS.has(key) ? start : end)[key] = value;
+  await tracerProvider.shutdown();
+  return { name: span.name, start, end, count: Object.keys(span.attributes).length };
+}
+
+const START_KEYS = new Set([
+  'agentops.span.kind',
+  'gen_ai.operation.name',
+  'gen_ai.request.model',
+  'gen_ai.provider.name',
+]);
+
+function copyAttributes(template) {
+  const out = {};
+  for (const key in template) out[key] = template[key];
+  return out;
+}
+
+async function sameDataFloor(otel) {
+  const template = await payloadTemplate();
+  const receiver = new Receiver();
+  const provider = otel.register([
+    otel.batch(receiver, { maxExportBatchSize: BATCH, maxQueueSize: 8 * BATCH, scheduledDelayMillis: 1000 }),
+  ]);
+  const { trace, SpanKind } = otel.api;
+  const tracer = trace.getTracer('bench-floor', '0.0.0');
+  return {
+    prepare: () => jsonArrayBody(BATCH),
+    ingest(body) {
+      const payloads = JSON.parse(body);
+      for (const payload of payloads) {
+        const span = tracer.startSpan(template.name, {
+          kind: SpanKind.CLIENT,
+          attributes: copyAttributes(template.start),
+          startTime: payload.startTime * 1000,
+        });
+        span.setAttributes(copyAttributes(template.end));
+        span.end(payload.endTime * 1000);
+      }
+      return payloads.length;
+    },
+    flush: () => provider.forceFlush(),
+    receiver,
+    stats: () => undefined,
+    note: `json_array text → JSON.parse → per payload 1 span with our ${template.count} attributes (copied) → BatchSpanProcessor → counting receiver`,
+    reference: 'floor',
   };
 }
 

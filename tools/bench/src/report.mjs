@@ -169,8 +169,9 @@ export function evaluate(results) {
   }
 
   // 5. Bridge ingestion.
+  const bridgeFloor = results.bridge?.find((b) => b.config === 'floor-same-data' && b.payloads_per_cpu_s != null);
   for (const b of results.bridge ?? []) {
-    if (b.config === 'parse-only' || b.payloads_per_cpu_s == null) continue;
+    if (b.config === 'parse-only' || b.config === 'floor-same-data' || b.payloads_per_cpu_s == null) continue;
     out.push({
       target: 'bridge ≥ 20,000 payloads/s on one core',
       framework: 'bridge',
@@ -180,6 +181,19 @@ export function evaluate(results) {
       detail: `${f0(b.payloads_per_cpu_s)} payloads/CPU-s (worst batch ${f0(b.batch_worst)}), ${f0(b.payload_bytes)} B payloads`,
       pass: b.payloads_per_cpu_s >= 20_000,
     });
+    if (bridgeFloor && b.config === 'agentops') {
+      // Cost per payload against parsing plus one span with our attributes and nothing else.
+      const ratio = bridgeFloor.payloads_per_cpu_s / b.payloads_per_cpu_s;
+      out.push({
+        target: 'bridge: cost per payload ≤ 1.3× same-data floor',
+        framework: 'bridge',
+        mode: b.config,
+        method: 'CPU time',
+        value: ratio,
+        detail: `${f0(b.payloads_per_cpu_s)} vs same-data floor ${f0(bridgeFloor.payloads_per_cpu_s)} payloads/CPU-s`,
+        pass: ratio <= 1.3,
+      });
+    }
   }
   return { instructions_per_us: ipu, targets: out };
 }

@@ -673,7 +673,7 @@ function runHeap() {
 }
 
 function runBridge() {
-  const configs = ['parse-only', 'agentops', 'agentops-otlp', 'agentops-objects'];
+  const configs = ['parse-only', 'floor-same-data', 'agentops', 'agentops-otlp', 'agentops-objects'];
   const raw = [];
   for (let r = 0; r < PLAN.rounds; r++) {
     for (const config of r % 2 === 0 ? configs : [...configs].reverse()) {
