@@ -237,7 +237,7 @@ export function renderMarkdown(results) {
         t.framework,
         t.mode,
         t.method,
-        t.target.startsWith('bridge')
+        t.target.startsWith('bridge ≥')
           ? f0(t.value)
           : t.target.startsWith('heap')
             ? `${f2(t.value)} MB`
