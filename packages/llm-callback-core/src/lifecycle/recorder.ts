@@ -127,10 +127,7 @@ class RecordedEntry implements Entry, StreamTiming, CallHandle {
     return this.recording && this.capture !== 'none';
   }
 
-  /**
-   * The context with this entry's span active, made on first use: most calls never have children or run code
-   * under their span, and a context costs a copy of its parent's values.
-   */
+  /** The context with this entry's span active, made on first use: most calls never have children. */
   get context(): Context {
     let context = this.ownContext;
     if (context === undefined) {
@@ -178,7 +175,7 @@ const DEAD_HANDLE: CallHandle = Object.freeze({
   fail() {},
 });
 
-/** The handle of a duplicate start: its events go by key to whatever is open under that key. */
+/** The handle of a duplicate start: its end and failure go by key to whatever is open under that key. */
 class KeyHandle implements CallHandle {
   // The open call it reaches may record content.
   readonly recordsContent = true;
