@@ -91,7 +91,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     },
 
     async wrapGenerate({ doGenerate, params, model }) {
-      const call = start(params, model, false);
+      const call = guard(() => start(params, model, false));
       if (call === undefined) return await doGenerate();
       try {
         return await runModelCall(call, doGenerate);
@@ -102,7 +102,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     },
 
     async wrapStream({ doStream, params, model }) {
-      const call = start(params, model, true);
+      const call = guard(() => start(params, model, true));
       if (call === undefined) return await doStream();
       try {
         return await runModelCall(call, doStream, field(params, 'abortSignal'));
