@@ -594,6 +594,22 @@ describe('agentopsMiddleware', () => {
     );
   });
 
+  it('a start that throws (a hostile metadata option) leaves the call untraced, with its result intact', async () => {
+    const metadata = {
+      get tags(): string[] {
+        throw new Error('hostile getter');
+      },
+    };
+    const middleware = agentopsMiddleware({ metadata });
+    const result = { content: [{ type: 'text', text: 'fine' }], finishReason: 'stop', usage: {} };
+    const params = { prompt: [], providerOptions: { agentops: { tags: ['call'] } } };
+    const transformed = await middleware.transformParams?.({ params, type: 'generate', model: {} } as never);
+    await expect(
+      middleware.wrapGenerate({ doGenerate: async () => result, doStream: vi.fn(), params: transformed, model: {} }),
+    ).resolves.toBe(result);
+    expect(tracing.spans()).toHaveLength(0);
+  });
+
   it('records nothing and stays out of the way when disabled', async () => {
     const middleware = agentopsMiddleware({ disabled: true });
     const result = { content: [], finishReason: 'stop', usage: {} };
