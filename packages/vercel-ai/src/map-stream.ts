@@ -25,9 +25,8 @@ interface Block {
  */
 export class StreamAccumulator {
   private readonly blocks: Block[] = [];
-  private texts: Map<string, Block> | undefined;
-  private reasonings: Map<string, Block> | undefined;
-  private toolInputs: Map<string, Block> | undefined;
+  /** Open blocks by stream id, per kind of delta; each map made when its first delta arrives. */
+  private readonly open: Partial<Record<'text' | 'reasoning' | 'tool-input', Map<string, Block>>> = {};
   private readonly end: MappedEnd = {};
   private finishReason: unknown;
   private usage: unknown;
@@ -50,26 +49,26 @@ export class StreamAccumulator {
     const type = field(part, 'type');
     switch (type) {
       case 'text-delta':
-        if (this.keepContent) this.append((this.texts ??= new Map()), 'text', part);
+        if (this.keepContent) this.append('text', part);
         return true;
       case 'reasoning-delta':
-        if (this.keepContent) this.append((this.reasonings ??= new Map()), 'reasoning', part);
+        if (this.keepContent) this.append('reasoning', part);
         return true;
       case 'tool-input-start': {
         if (!this.keepContent) return true;
         const id = readString(field(part, 'id')) ?? '';
         const block: Block = { kind: 'tool-input', chunks: [], id, toolName: readString(field(part, 'toolName')) };
-        (this.toolInputs ??= new Map()).set(id, block);
+        this.openBlocks('tool-input').set(id, block);
         this.blocks.push(block);
         return true;
       }
       case 'tool-input-delta':
-        if (this.keepContent) this.append((this.toolInputs ??= new Map()), 'tool-input', part);
+        if (this.keepContent) this.append('tool-input', part);
         return true;
       case 'tool-call': {
         if (!this.keepContent) return true;
         const mapped = mapContentPart(part);
-        const block = this.toolInputs?.get(readString(field(part, 'toolCallId')) ?? '');
+        const block = this.open['tool-input']?.get(readString(field(part, 'toolCallId')) ?? '');
         // The complete call replaces the input streamed for it, in the same place.
         if (block !== undefined && mapped !== undefined) {
           block.kind = 'part';
@@ -114,10 +113,19 @@ export class StreamAccumulator {
     }
   }
 
-  private append(map: Map<string, Block>, kind: Block['kind'], part: unknown): void {
+  private openBlocks(kind: 'text' | 'reasoning' | 'tool-input'): Map<string, Block> {
+    const existing = this.open[kind];
+    if (existing !== undefined) return existing;
+    const created = new Map<string, Block>();
+    this.open[kind] = created;
+    return created;
+  }
+
+  private append(kind: 'text' | 'reasoning' | 'tool-input', part: unknown): void {
     const delta = readText(field(part, 'delta'));
     if (delta === undefined || delta.length === 0) return;
     const id = readString(field(part, 'id')) ?? '';
+    const map = this.openBlocks(kind);
     let block = map.get(id);
     if (block === undefined) {
       // A delta without its start part: keep it rather than lose the text.
