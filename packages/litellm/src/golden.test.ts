@@ -5,6 +5,7 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentOpsLiteLLMHandler } from './handler.js';
 import type { AgentOpsLiteLLMHandlerOptions } from './handler-options.js';
+import { type CapturedCall, replayHooks } from './test-support/replay-hooks.js';
 
 // Pins every exported attribute, event, status, parent and time for the fixtures, through both entry points (the
 // CustomLogger hooks and StandardLoggingPayload ingestion) and every content mode: a change to the mapping's cost
@@ -21,24 +22,6 @@ const ID_KEYS = new Set(['id', 'litellm_call_id', 'call_id']);
 function load(name: string, tag: string): unknown {
   const text = readFileSync(new URL(name, FIXTURES), 'utf8');
   return JSON.parse(text, (key, value) => (ID_KEYS.has(key) && typeof value === 'string' ? `${value}#${tag}` : value));
-}
-
-interface CapturedCall {
-  seq: number;
-  hook: string;
-  args: Record<string, unknown>;
-}
-
-function replayHooks(handler: AgentOpsLiteLLMHandler, calls: CapturedCall[]): void {
-  for (const { hook, args } of [...calls].sort((a, b) => a.seq - b.seq)) {
-    const { kwargs, response_obj: response, start_time: start, end_time: end } = args;
-    if (hook === 'log_pre_api_call') handler.logPreApiCall(args.model, args.messages, kwargs);
-    if (hook === 'log_post_api_call') handler.logPostApiCall(kwargs, response, start, end);
-    if (hook === 'log_success_event') handler.logSuccessEvent(kwargs, response, start, end);
-    if (hook === 'log_failure_event') handler.logFailureEvent(kwargs, response, start, end);
-    if (hook === 'async_log_success_event') void handler.asyncLogSuccessEvent(kwargs, response, start, end);
-    if (hook === 'async_log_failure_event') void handler.asyncLogFailureEvent(kwargs, response, start, end);
-  }
 }
 
 /** Every corpus secret in every place a payload carries text. */

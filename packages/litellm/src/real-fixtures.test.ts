@@ -5,24 +5,12 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentOpsLiteLLMHandler } from './handler.js';
+import { type CapturedCall, replayHooks } from './test-support/replay-hooks.js';
 
 // Captured from a real LiteLLM 1.82.6 (SDK and proxy) by tools/e2e/litellm/capture-fixtures.mjs; copied here so
 // that this package's tests do not depend on tools/.
 const FIXTURES = new URL('./__fixtures__/real/', import.meta.url);
 const read = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
-
-interface CapturedCall {
-  seq: number;
-  hook: string;
-  args: {
-    kwargs?: unknown;
-    response_obj?: unknown;
-    start_time?: unknown;
-    end_time?: unknown;
-    model?: unknown;
-    messages?: unknown;
-  };
-}
 
 const tracing = createTestTracing({ TracerProvider, contextManager: new AsyncLocalStorageContextManager() });
 afterAll(() => tracing.shutdown());
@@ -33,15 +21,7 @@ afterEach(() => expect(tracing.capture.openCount()).toBe(0));
 function replay(name: string): ReadableSpanLike[] {
   const calls: CapturedCall[] = read(name).calls;
   const handler = new AgentOpsLiteLLMHandler({ mergeWindowMs: 60_000 });
-  for (const { hook, args } of [...calls].sort((a, b) => a.seq - b.seq)) {
-    const { kwargs, response_obj: response, start_time: start, end_time: end } = args;
-    if (hook === 'log_pre_api_call') handler.logPreApiCall(args.model, args.messages, kwargs);
-    if (hook === 'log_post_api_call') handler.logPostApiCall(kwargs, response, start, end);
-    if (hook === 'log_success_event') handler.logSuccessEvent(kwargs, response, start, end);
-    if (hook === 'log_failure_event') handler.logFailureEvent(kwargs, response, start, end);
-    if (hook === 'async_log_success_event') void handler.asyncLogSuccessEvent(kwargs, response, start, end);
-    if (hook === 'async_log_failure_event') void handler.asyncLogFailureEvent(kwargs, response, start, end);
-  }
+  replayHooks(handler, calls);
   handler.close();
   const [session] = spanTree(tracing.spans());
   expect(session?.name).toBe('litellm.session');
