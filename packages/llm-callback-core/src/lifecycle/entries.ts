@@ -17,9 +17,13 @@ const ENTRY_CONTEXT_KEY = createContextKey('@agentops/llm-callback-core entry');
 /**
  * The context of an entry: its parent with the entry's span active, and the entry itself for parent resolution.
  * The API's contexts copy all their parent's values into a new Map (and make three closures) on every `setValue`;
- * one is made per recorded call, so this one links to its parent instead.
+ * one is made per recorded call, so this one refers to its parent instead. Deriving a context from it (rare: other
+ * instrumentation running under our span) makes that copy once, so lookups never walk more than the nesting of our
+ * own spans.
  */
 class EntryContext implements Context {
+  private copy: Context | undefined;
+
   constructor(
     private readonly parent: Context,
     private readonly entry: Entry,
@@ -32,32 +36,18 @@ class EntryContext implements Context {
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return new ValueContext(this, key, value);
+    return this.copied().setValue(key, value);
   }
 
   deleteValue(key: symbol): Context {
-    return new ValueContext(this, key, undefined);
-  }
-}
-
-/** A context with one value set (or deleted, as `undefined`) over its parent. */
-class ValueContext implements Context {
-  constructor(
-    private readonly parent: Context,
-    private readonly key: symbol,
-    private readonly value: unknown,
-  ) {}
-
-  getValue(key: symbol): unknown {
-    return key === this.key ? this.value : this.parent.getValue(key);
+    return this.copied().deleteValue(key);
   }
 
-  setValue(key: symbol, value: unknown): Context {
-    return new ValueContext(this, key, value);
-  }
-
-  deleteValue(key: symbol): Context {
-    return new ValueContext(this, key, undefined);
+  /** The same values in a context of the parent's own kind. */
+  private copied(): Context {
+    if (this.copy === undefined)
+      this.copy = this.parent.setValue(SPAN_CONTEXT_KEY, this.entry.span).setValue(ENTRY_CONTEXT_KEY, this.entry);
+    return this.copy;
   }
 }
 
@@ -131,7 +121,7 @@ function childrenOf(entry: Entry): Set<Entry> {
 
 /**
  * Adds an open entry: indexes it by key, links it to its parent for cleanup, enforces the capacity, arms the
- * sweeper. Whoever makes a context with the entry's span active also indexes the span (`registry.bySpan`).
+ * sweeper. Sessions also index their span (`registry.bySpan`); calls and runs are found through their context.
  */
 export function registerEntry(registry: Registry, entry: Entry): void {
   registry.entries.set(entry.key, entry);

@@ -397,6 +397,11 @@ describe('OpenTelemetry manners', () => {
     expect(ctx.getValue(otherKey)).toBeUndefined();
     expect(set.deleteValue(appKey).getValue(appKey)).toBeUndefined();
     expect(trace.getSpan(trace.deleteSpan(ctx))).toBeUndefined();
+    // Contexts derived over and over (other instrumentation in a loop) stay flat: no chain to walk.
+    let derived = ctx;
+    for (let i = 0; i < 100_000; i++) derived = derived.setValue(otherKey, i);
+    expect(derived.getValue(otherKey)).toBe(99_999);
+    expect(trace.getSpan(derived)).toBe(trace.getSpan(ctx));
     recorder.endRun({ key });
     expect(trace.getSpan(ctx)?.spanContext().spanId).toBe(byName('values.task').spanContext().spanId);
   });
