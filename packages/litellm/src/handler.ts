@@ -6,13 +6,13 @@ import {
   type SessionHandle,
   startSession,
 } from '@agentops/llm-callback-core';
+import { toEpochMillis } from '@agentops/llm-callback-core/adapter-kit';
 import type { Context } from '@opentelemetry/api';
 import { CallerSessions } from './caller-sessions.js';
 import { type AgentOpsLiteLLMHandlerOptions, copyOptions, initTracing, isDisabled, logger } from './handler-options.js';
 import { callKeyOf, type MappedCall, mapKwargsCall, type StartFields, startFromKwargs } from './map-kwargs.js';
 import { mapStandardPayload, parseStandardLoggingPayloads } from './map-standard-payload.js';
 import { obj } from './read.js';
-import { toMillis } from './time.js';
 import { VERSION } from './version.js';
 
 /** What {@link AgentOpsLiteLLMHandler.logStandardLoggingPayload} did with its input. */
@@ -194,7 +194,7 @@ export class AgentOpsLiteLLMHandler {
     mapped.start = () => withStart(start(), startTime);
     mapped.end = () => {
       const event = end();
-      event.endTime = toMillis(endTime) ?? event.endTime;
+      event.endTime = toEpochMillis(endTime) ?? event.endTime;
       return event;
     };
     this.record(mapped, failed, this.options.mergeWindowMs ?? 1000);
@@ -254,7 +254,7 @@ export class AgentOpsLiteLLMHandler {
 
 /** The start event with the callback's own start time, when it has one. */
 function withStart(start: StartFields, startTime: unknown): StartFields {
-  const time = toMillis(startTime);
+  const time = toEpochMillis(startTime);
   if (time !== undefined) start.startTime = time;
   return start;
 }

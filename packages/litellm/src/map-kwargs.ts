@@ -6,14 +6,20 @@ import type {
   RequestParams,
 } from '@agentops/llm-callback-core';
 import { ATTR } from '@agentops/llm-callback-core';
-import { fromOpenAITools, readArray, readCount, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
+import {
+  fromOpenAITools,
+  readArray,
+  readCount,
+  readNumber,
+  readString,
+  toEpochMillis,
+} from '@agentops/llm-callback-core/adapter-kit';
 import type { AttributeValue } from '@opentelemetry/api';
 import { type CallerInfo, callerOf } from './caller-context.js';
 import { mapError } from './map-error.js';
 import { mapMessages } from './map-messages.js';
 import { mapResponse, mapUsage } from './map-response.js';
 import { bool, first, nonEmpty, obj } from './read.js';
-import { toMillis } from './time.js';
 
 /** The start event of a call, without its key. */
 export type StartFields = Omit<CallStartEvent, 'key'>;
@@ -215,7 +221,7 @@ export function startFromKwargs(
       },
     }),
     parentContext: caller.parentContext,
-    startTime: toMillis(kwargs.start_time),
+    startTime: toEpochMillis(kwargs.start_time),
   };
 }
 
@@ -233,7 +239,7 @@ export function mapKwargsCall(kwargs: Record<string, unknown>, responseObj: unkn
 function kwargsEnd(kwargs: Record<string, unknown>, responseObj: unknown, withOutputs: boolean): EndFields {
   const response = first(responseObj, kwargs.complete_streaming_response, kwargs.async_complete_streaming_response);
   const fields = mapResponse(response, withOutputs);
-  const endTime = toMillis(kwargs.end_time);
+  const endTime = toEpochMillis(kwargs.end_time);
   const cost = readNumber(kwargs.response_cost);
   const stream = bool(first(kwargs.stream, (obj(kwargs.optional_params) ?? kwargs).stream));
   return {
@@ -258,6 +264,6 @@ export function firstChunk(
   endTime: number | undefined,
 ): number | undefined {
   if (!stream) return undefined;
-  const time = toMillis(value);
+  const time = toEpochMillis(value);
   return time !== undefined && (endTime === undefined || time < endTime) ? time : undefined;
 }

@@ -5,9 +5,9 @@ import {
   readArray,
   readCount,
   readString,
+  toEpochMillis,
 } from '@agentops/llm-callback-core/adapter-kit';
 import { first, isMarker, obj, parseJson } from './read.js';
-import { toMillis } from './time.js';
 
 /** What a response object tells about the end of a call. */
 export type ResponseFields = Pick<
@@ -58,7 +58,7 @@ export function mapResponse(value: unknown, withOutputs = true): ResponseFields 
     usage: mapUsage(response.usage),
     responseId: readString(response.id),
     responseModel: readString(response.model),
-    responseCreated: toMillis(first(response.created, response.created_at)),
+    responseCreated: toEpochMillis(first(response.created, response.created_at)),
   };
 }
 

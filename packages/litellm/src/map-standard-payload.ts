@@ -1,5 +1,5 @@
 import { ATTR } from '@agentops/llm-callback-core';
-import { fromOpenAITools, readNumber, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { fromOpenAITools, readNumber, readString, toEpochMillis } from '@agentops/llm-callback-core/adapter-kit';
 import { callerOf } from './caller-context.js';
 import { mapError } from './map-error.js';
 import {
@@ -17,7 +17,6 @@ import {
 import { mapMessages } from './map-messages.js';
 import { mapResponse, mapUsage } from './map-response.js';
 import { bool, first, nonEmpty, obj } from './read.js';
-import { toMillis } from './time.js';
 
 /** Raw callback values to use where the payload has none, or only a redacted or truncated string. */
 export interface PayloadFallbacks {
@@ -81,7 +80,7 @@ function payloadEnd(
   },
 ): EndFields {
   const hidden = obj(payload.hidden_params) ?? {};
-  const endTime = toMillis(payload.endTime);
+  const endTime = toEpochMillis(payload.endTime);
   const response = structured(payload.response) ? payload.response : first(fallbacks.response, payload.response);
   const fields = mapResponse(response, read.withOutputs);
   const usage =
@@ -152,7 +151,7 @@ function payloadStart(payload: Record<string, unknown>, fallbacks: PayloadFallba
       },
     }),
     parentContext: own.parentContext ?? kwargsCaller?.parentContext,
-    startTime: toMillis(payload.startTime),
+    startTime: toEpochMillis(payload.startTime),
   };
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toEpochMillis } from './time.js';
 
@@ -25,5 +26,46 @@ describe('toEpochMillis', () => {
     ['an object', {}],
   ])('rejects %s', (_name, input) => {
     expect(toEpochMillis(input)).toBeUndefined();
+  });
+
+  it.each<[string, unknown, number | undefined]>([
+    ['Python isoformat() (naive, UTC)', '2026-03-02T09:15:01.123456', Date.UTC(2026, 2, 2, 9, 15, 1, 123)],
+    ['Python str()', '2026-03-02 09:15:01.123456', Date.UTC(2026, 2, 2, 9, 15, 1, 123)],
+    ['whole seconds', '2026-03-02 09:15:01', Date.UTC(2026, 2, 2, 9, 15, 1)],
+    ['one fraction digit', '2026-03-02T09:15:01.5', Date.UTC(2026, 2, 2, 9, 15, 1, 500)],
+    ['a leap day', '2024-02-29 00:00:00', Date.UTC(2024, 1, 29)],
+    ['before 2000', '1999-12-31 23:59:59', undefined],
+  ])('reads naive datetimes on the fast path: %s', (_name, value, expected) => {
+    expect(toEpochMillis(value)).toBe(expected);
+  });
+
+  it('reads every date-time as Date.parse does (the fast path gives the same value as the general one)', () => {
+    // The general path alone, as toEpochMillis read strings before the fast path existed.
+    const general = (text: string): number | undefined => {
+      const trimmed = text.trim();
+      const naive = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed);
+      const ms = Date.parse(naive ? `${trimmed}Z` : trimmed);
+      return Number.isFinite(ms) && ms >= 946_684_800_000 && ms <= Date.now() + 86_400_000 ? ms : undefined;
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const dateTime = fc
+      .tuple(
+        fc.integer({ min: 990, max: 2100 }).map((n) => String(n).padStart(4, '0')),
+        two(13),
+        two(32),
+        fc.constantFrom('T', ' ', 't', '_'),
+        two(24),
+        two(60),
+        two(61),
+        fc.constantFrom('', '.', '.5', '.12', '.123', '.123456', '.999999999', '.1234567890', ',5', '.5x'),
+        fc.constantFrom('', '', '', 'Z', '+01:00', '-0530', ' '),
+      )
+      .map(([y, mo, d, sep, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${s}${fraction}${zone}`);
+    fc.assert(
+      fc.property(dateTime, (text) => {
+        expect(toEpochMillis(text)).toBe(general(text));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
