@@ -35,11 +35,8 @@ function reference(options: RedactionOptions): (value: string) => string {
         return run;
       }
     });
-    for (const rule of gated) {
-      if ((rule.requires ?? []).some((needle) => text.includes(needle))) {
-        text = text.replace(new RegExp(rule.pattern, 'g'), (match) => apply(rule, match));
-      }
-    }
+    // Every gated rule, whether or not the text has one of its substrings: this also proves the substrings sound.
+    for (const rule of gated) text = text.replace(new RegExp(rule.pattern, 'g'), (match) => apply(rule, match));
     if (scanned.length === 0) return text;
     return text.replace(combined, (match, ...rest) => {
       const groups = rest[rest.length - 1] as Record<string, string | undefined>;
@@ -76,6 +73,13 @@ const PIECES = [
   '%E2%82',
   'api_key=',
   'password: ',
+  'apikey',
+  'client-secret',
+  'passwd',
+  'refresh_token',
+  'auth-token',
+  'private_key',
+  'PRIVATE KEY',
   '://',
   '@',
   '=',

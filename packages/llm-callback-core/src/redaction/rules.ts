@@ -98,7 +98,8 @@ export const SECRET_RULES: readonly RedactionRule[] = [
     pattern:
       '(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|password|passwd|access[_-]?token|refresh[_-]?token|auth[_-]?token|private[_-]?key)\\\\?["\']?\\s*[:=]\\s*\\\\?["\']?[^\\s"\'\\\\,;&}]{6,}',
     replace: maskAssignedValue('assigned_secret'),
-    requires: ['=', ':'],
+    // Every key name above contains one of these; `:` and `=` alone are in most text.
+    requires: ['api', 'secret', 'passw', 'token', 'private'],
   },
 ];
 
