@@ -114,6 +114,24 @@ describe('formats', () => {
     checkScenarioSpans(receiver.spans);
   });
 
+  it('answers while an export is still waiting for the collector (the answer never waits for export)', async () => {
+    const target = await bridge({ tracing: { otlp: { url: receiver.grpcUrl, timeoutMillis: 1_000 } } });
+    receiver.setBehaviour({ delayMs: 30_000 });
+    const first = scenarios().map((payload) => fresh(payload));
+    expect(await post(target, JSON.stringify(first))).toEqual({ status: 200, body: { accepted: 4, rejected: 0 } });
+    // The first batch has reached the collector, which holds its answer far past the end of this test.
+    await receiver.waitForRequests(1);
+    const second = scenarios().map((payload) => fresh(payload));
+    expect(await post(target, JSON.stringify(second))).toEqual({ status: 200, body: { accepted: 4, rejected: 0 } });
+    expect(receiver.requests.every((request) => request.status === 200)).toBe(true);
+    expect(target.stats()).toMatchObject({ accepted: 8 });
+    // Once the collector answers again, everything accepted is delivered (the held attempt times out and is re-sent).
+    receiver.setBehaviour({});
+    await target.shutdown();
+    const ids = new Set(llmSpans(receiver.spans).map((span) => span.attributes['litellm.call_id']));
+    expect(ids.size).toBe(8);
+  });
+
   it('records a payload posted twice once', async () => {
     const target = await bridge();
     const payload = fresh(realPayloads('stream')[0] as Record<string, unknown>);
