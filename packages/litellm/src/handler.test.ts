@@ -434,7 +434,11 @@ describe('AgentOpsLiteLLMHandler: options', () => {
     expect(allAttributeText()).not.toContain('Lisbon');
   });
 
-  it('captureContent: false: request messages, tools and output messages are never read', () => {
+  it.each([
+    ['captureContent: false', { captureContent: false }, undefined],
+    ['AGENTOPS_CAPTURE_CONTENT=false', {}, 'false'],
+  ] as const)('%s: request messages, tools and output messages are never read', (_name, options, env) => {
+    if (env) vi.stubEnv('AGENTOPS_CAPTURE_CONTENT', env);
     const reads: string[] = [];
     const watched = <T extends object>(label: string, value: T): T =>
       new Proxy(value, {
@@ -459,11 +463,14 @@ describe('AgentOpsLiteLLMHandler: options', () => {
         })),
       },
     };
-    const handler = newHandler({ captureContent: false });
+    const handler = newHandler(options);
     expect(handler.logStandardLoggingPayload(unread).accepted).toBe(1);
     handler.close();
+    vi.unstubAllEnvs();
     expect(reads).toEqual([]);
-    expect(onlySpan('gpt-4o.llm').attributes[ATTR.RESPONSE_FINISH_REASON]).toBe('tool_calls');
+    const span = onlySpan('gpt-4o.llm');
+    expect(span.attributes[ATTR.RESPONSE_FINISH_REASON]).toBe('tool_calls');
+    expect(span.attributes[ATTR.USAGE_TOTAL_TOKENS]).toBe(428);
   });
 
   it('a payload whose response throws when read starts no span', () => {

@@ -52,20 +52,19 @@ export class AgentOpsLiteLLMHandler {
   private session: SessionHandle | undefined;
   private closed = false;
   private anonymousCalls = 0;
-  /** False when the options turn content off: then no tool definitions or output messages are read at all. */
+  /** False when content is off (options or environment): then no tool definitions or output messages are read. */
   private readonly withContent: boolean;
 
   constructor(options: AgentOpsLiteLLMHandlerOptions = {}) {
     this.options = copyOptions(options);
-    const { apiKey, callerSessions, captureContent, tags, tracerProvider } = this.options;
-    // The core resolves 'none' from exactly these two values (an environment default is left to the core).
-    this.withContent = captureContent !== false && captureContent !== 'none';
+    const { apiKey, callerSessions, tags, tracerProvider } = this.options;
     this.recorder = createLlmSpanRecorder({
       ...this.options,
       framework: 'litellm',
       instrumentationName: '@agentops/litellm',
       instrumentationVersion: VERSION,
     });
+    this.withContent = this.recorder.contentCapture !== 'none';
     if (callerSessions && !isDisabled(this.options)) {
       const settings = typeof callerSessions === 'object' ? callerSessions : {};
       this.callerSessions = new CallerSessions(settings, tags, tracerProvider);

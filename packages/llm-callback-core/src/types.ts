@@ -410,6 +410,13 @@ export interface CallHandle {
 
 /** Records LLM calls and runs as spans. Every method is safe to call with anything: it never throws. */
 export interface LlmSpanRecorder {
+  /**
+   * The content capture this recorder resolved from its options and the environment (`AGENTOPS_CAPTURE_CONTENT`,
+   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`); `'none'` when the recorder is disabled. An adapter can
+   * skip reading content (tool schemas, messages, outputs) up front when it is `'none'`; per call, see
+   * {@link CallHandle.recordsContent}.
+   */
+  readonly contentCapture: ContentCapture;
   startCall(event: CallStartEvent): CallHandle;
   /** Record one streamed chunk. `time` is `performance.now()`-based milliseconds; default now. */
   recordChunk(key: string, time?: number): void;

@@ -250,6 +250,10 @@ class Recorder implements LlmSpanRecorder {
     );
   }
 
+  get contentCapture(): ContentCapture {
+    return this.config.disabled ? 'none' : this.config.capture;
+  }
+
   startCall(event: CallStartEvent): CallHandle {
     try {
       const entry = this.open(event, 'llm');

@@ -299,9 +299,25 @@ describe('LLM span mapping', () => {
       try {
         const span = runRichCall();
         expect(span.attributes['gen_ai.prompt.0.content'], name).toBeUndefined();
+        expect(createLlmSpanRecorder().contentCapture, name).toBe('none');
       } finally {
         vi.unstubAllEnvs();
       }
+    }
+  });
+
+  it('tells adapters the resolved capture before any call (contentCapture)', () => {
+    expect(createLlmSpanRecorder().contentCapture).toBe('all');
+    expect(createLlmSpanRecorder({ captureContent: 'metadata' }).contentCapture).toBe('metadata');
+    expect(createLlmSpanRecorder({ captureContent: false }).contentCapture).toBe('none');
+    expect(createLlmSpanRecorder({ disabled: true }).contentCapture).toBe('none');
+    vi.stubEnv('AGENTOPS_CAPTURE_CONTENT', 'metadata');
+    try {
+      expect(createLlmSpanRecorder().contentCapture).toBe('metadata');
+      // An explicit option wins over the environment.
+      expect(createLlmSpanRecorder({ captureContent: true }).contentCapture).toBe('all');
+    } finally {
+      vi.unstubAllEnvs();
     }
   });
 
