@@ -599,6 +599,41 @@ describe('handler object', () => {
     expect(only('RunnableSequence.workflow').attributes[ATTR.ENTITY_INPUT]).toBeUndefined();
   });
 
+  it.each([
+    ['captureContent: false', { captureContent: false }, undefined],
+    ['AGENTOPS_CAPTURE_CONTENT=false', {}, 'false'],
+  ] as const)('%s: tool schemas and request messages are never read', (name, options, env) => {
+    if (env) vi.stubEnv('AGENTOPS_CAPTURE_CONTENT', env);
+    handler = new AgentOpsLangChainHandler(options);
+    vi.unstubAllEnvs();
+    const reads: string[] = [];
+    const watched = <T extends object>(label: string, value: T): T =>
+      new Proxy(value, {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads.push(label);
+          return Reflect.get(target, key, receiver);
+        },
+      });
+    const tools = watched('tools', [{ type: 'function', function: { name: 'get_weather', parameters: {} } }]);
+    const messages = watched('messages', [new AIMessage('earlier answer')]);
+    handler.handleChatModelStart(
+      { lc: 1, type: 'not_implemented', id: ['x', 'Model'] },
+      [messages],
+      `run-off ${name}`,
+      undefined,
+      {
+        invocation_params: { model: 'gpt-4o', tools },
+      },
+    );
+    handler.handleLLMEnd({ generations: [[{ text: 'ok' }]] }, `run-off ${name}`);
+    expect(reads).toEqual([]);
+    const attributes = only('gpt-4o.llm').attributes;
+    expect(attributes[ATTR.REQUEST_MODEL]).toBe('gpt-4o');
+    expect(
+      Object.keys(attributes).filter((key) => /^gen_ai\.(prompt|completion|request\.functions)\./.test(key)),
+    ).toEqual([]);
+  });
+
   it('records the same call details without content when content capture is off', async () => {
     const answer = () =>
       fakeModel().respond(

@@ -31,7 +31,8 @@ export class LlmCalls {
     this.streams.prune(this.isOpen);
     // The snapshot shows what streamed when the call ends without an end event (`break` out of a stream).
     const snapshot = this.streams.open(key);
-    const handle = this.recorder.startCall(mapLlmStart(args, { key, parentKey, parentContext, snapshot }));
+    const run = { key, parentKey, parentContext, snapshot };
+    const handle = this.recorder.startCall(mapLlmStart(args, run, this.recorder.contentCapture !== 'none'));
     this.streams.attach(key, handle, this.recorder.isOpen(key));
   }
 

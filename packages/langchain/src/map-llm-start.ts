@@ -168,11 +168,11 @@ function requestMessages(operation: LlmStartArgs['operation'], input: unknown) {
 }
 
 /**
- * `handleChatModelStart` / `handleLLMStart` → a call-start event, `run` (key, parents, snapshot) included. The
- * messages are a builder: the core calls it only for sampled spans that record content. Absent values stay
- * `undefined` (the core reads them as not set) rather than being copied out.
+ * `handleChatModelStart` / `handleLLMStart` → a call-start event, `run` (key, parents, snapshot) included; no tools
+ * without `withContent`. The messages are a builder: the core calls it only for sampled spans that record content.
+ * Absent values stay `undefined` (the core reads them as not set) rather than being copied out.
  */
-export function mapLlmStart(args: LlmStartArgs, run: LlmRunFields): CallStartEvent {
+export function mapLlmStart(args: LlmStartArgs, run: LlmRunFields, withContent = true): CallStartEvent {
   const { operation, serialized, input, metadata } = args;
   const invocationParams = field(args.extraParams, 'invocation_params');
   // `invocation_params.stream` is computed before `.stream()` switches to streaming, so only `true` is reliable;
@@ -188,7 +188,10 @@ export function mapLlmStart(args: LlmStartArgs, run: LlmRunFields): CallStartEve
     model: safely(() => requestModelOf(serialized, invocationParams, metadata)),
     params: safely(() => mapRequestParams(invocationParams, metadata)),
     stream: stream || undefined,
-    tools: safely(() => mapToolDefinitions(invocationParams, field(args.extraParams, 'options'))),
+    // Tool schemas are content: not read when the recorder records none.
+    tools: withContent
+      ? safely(() => mapToolDefinitions(invocationParams, field(args.extraParams, 'options')))
+      : undefined,
     buildMessages: () => requestMessages(operation, input),
     metadata: safely(() => mapRunMetadata(metadata, args.tags)),
   };

@@ -610,6 +610,42 @@ describe('agentopsMiddleware', () => {
     expect(tracing.spans()).toHaveLength(0);
   });
 
+  it.each([
+    ['captureContent: false', { captureContent: false }, undefined],
+    ['AGENTOPS_CAPTURE_CONTENT=false', {}, 'false'],
+  ] as const)('%s: tool schemas and the prompt are never read', async (_name, options, env) => {
+    if (env) vi.stubEnv('AGENTOPS_CAPTURE_CONTENT', env);
+    const reads: string[] = [];
+    const tool = {
+      type: 'function',
+      name: 'get_weather',
+      get inputSchema(): unknown {
+        reads.push('tool schema');
+        return { type: 'object' };
+      },
+    };
+    const prompt = new Proxy([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads.push('prompt');
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const middleware = agentopsMiddleware(options);
+    vi.unstubAllEnvs();
+    await middleware.wrapGenerate({
+      doGenerate: async () => ({ content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage: {} }),
+      doStream: vi.fn(),
+      params: { prompt, tools: [tool] },
+      model: { provider: 'openai.chat', modelId: 'gpt-4.1' },
+    });
+    expect(reads).toEqual([]);
+    const attributes = tracing.spans()[0]?.attributes ?? {};
+    expect(attributes[ATTR.REQUEST_MODEL]).toBe('gpt-4.1');
+    expect(
+      Object.keys(attributes).filter((key) => /^gen_ai\.(prompt|completion|request\.functions)\./.test(key)),
+    ).toEqual([]);
+  });
+
   it('records nothing and stays out of the way when disabled', async () => {
     const middleware = agentopsMiddleware({ disabled: true });
     const result = { content: [], finishReason: 'stop', usage: {} };

@@ -64,7 +64,9 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
       stream,
       metadata: mergeMetadata(metadata, call?.metadata),
     };
-    guard(() => mapCallOptionsInto(event, params));
+    // Tool schemas are content: not read at all when the recorder or this call records none.
+    const withContent = recorder.contentCapture !== 'none' && call?.captureContent !== false;
+    guard(() => mapCallOptionsInto(event, params, withContent));
     if (call?.captureContent !== undefined) event.captureContent = call.captureContent;
     if (stream) event.idleTimeoutMs = idleTimeoutMs;
     return startModelCall(recorder, event, attempt);

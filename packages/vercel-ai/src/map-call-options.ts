@@ -40,11 +40,11 @@ export function mapCallOptions(options: unknown): MappedCallOptions {
 
 /**
  * {@link mapCallOptions} onto a start event, with the prompt mapped only when the core asks for it (it does only
- * when it records content).
+ * when it records content), and the tools only when content can be recorded (`withContent`).
  */
-export function mapCallOptionsInto(event: CallStartEvent, options: unknown): void {
+export function mapCallOptionsInto(event: CallStartEvent, options: unknown, withContent = true): void {
   event.params = mapParams(options);
-  const tools = mapTools(field(options, 'tools'));
+  const tools = withContent ? mapTools(field(options, 'tools')) : undefined;
   if (tools !== undefined) event.tools = tools;
   const prompt = field(options, 'prompt');
   event.buildMessages = () => mapPrompt(prompt);
