@@ -15,11 +15,14 @@ export function coreState() {
 }
 
 const contentNote = (capture) => (capture ? 'full content capture' : 'captureContent: false');
+/** GenAI keys only (no AgentOps duplicates): about as many attributes as the floor's ten. */
+const GENAI_ONLY = { semconv: { agentops: false } };
+const genaiNote = (options) => (options === GENAI_ONLY ? ', semconv: { agentops: false }' : '');
 
-async function agentopsAiSdk(capture) {
+async function agentopsAiSdk(capture, options = {}) {
   const { agentopsMiddleware } = await import('@agentops/vercel-ai');
   const { sink, flush } = await registerSink();
-  const middleware = agentopsMiddleware(capture ? {} : { captureContent: false });
+  const middleware = agentopsMiddleware(capture ? options : { ...options, captureContent: false });
   return {
     ...(await aiSdkCallers({ middleware })),
     sink,
@@ -27,14 +30,14 @@ async function agentopsAiSdk(capture) {
     unit: 'spans',
     capture,
     stats: coreState,
-    note: `agentopsMiddleware(), ${contentNote(capture)}`,
+    note: `agentopsMiddleware(), ${contentNote(capture)}${genaiNote(options)}`,
   };
 }
 
-async function agentopsLangChain(capture) {
+async function agentopsLangChain(capture, options = {}) {
   const { AgentOpsLangChainHandler } = await import('@agentops/langchain');
   const { sink, flush } = await registerSink();
-  const handler = new AgentOpsLangChainHandler(capture ? {} : { captureContent: false });
+  const handler = new AgentOpsLangChainHandler(capture ? options : { ...options, captureContent: false });
   return {
     ...(await langChainCallers([handler])),
     sink,
@@ -42,7 +45,7 @@ async function agentopsLangChain(capture) {
     unit: 'spans',
     capture,
     stats: () => ({ ...coreState(), handler: handler.stats() }),
-    note: `AgentOpsLangChainHandler, ${contentNote(capture)}`,
+    note: `AgentOpsLangChainHandler, ${contentNote(capture)}${genaiNote(options)}`,
   };
 }
 
@@ -85,6 +88,7 @@ const sameDataNote = (templates) =>
 export const OUR_AI_SDK = {
   agentops: () => agentopsAiSdk(true),
   'agentops-nocontent': () => agentopsAiSdk(false),
+  'agentops-genai-nocontent': () => agentopsAiSdk(false, GENAI_ONLY),
   async 'floor-same-data'() {
     const templates = await sameDataTemplates(await agentopsAiSdk(false), ['generate', 'stream']);
     const { sink, flush } = await registerSink();
@@ -102,6 +106,7 @@ export const OUR_AI_SDK = {
 export const OUR_LANGCHAIN = {
   agentops: () => agentopsLangChain(true),
   'agentops-nocontent': () => agentopsLangChain(false),
+  'agentops-genai-nocontent': () => agentopsLangChain(false, GENAI_ONLY),
   async 'floor-same-data'() {
     const templates = await sameDataTemplates(await agentopsLangChain(false), ['generate', 'stream']);
     const { sink, flush } = await registerSink();
@@ -233,6 +238,12 @@ export const LITELLM_SETUPS = {
     agentopsLiteLLM({}, true, 'AgentOpsLiteLLMHandler defaults (mergeWindowMs 1000, autoSession), full content'),
   'agentops-nocontent': () =>
     agentopsLiteLLM({ captureContent: false }, false, 'AgentOpsLiteLLMHandler defaults, captureContent: false'),
+  'agentops-genai-nocontent': () =>
+    agentopsLiteLLM(
+      { ...GENAI_ONLY, captureContent: false },
+      false,
+      'AgentOpsLiteLLMHandler defaults, captureContent: false, semconv: { agentops: false }',
+    ),
   'agentops-nomerge': () =>
     agentopsLiteLLM({ mergeWindowMs: 0 }, true, 'AgentOpsLiteLLMHandler, mergeWindowMs: 0 (span ends in the call)'),
 };

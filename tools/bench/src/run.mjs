@@ -162,10 +162,26 @@ const PEERS = {
 };
 // Callgrind: our rows and their references share one process per framework (none registers anything that changes
 // the others), so start-up under valgrind is paid once.
+// `agentops-genai-nocontent` (GenAI keys only, about the floor's attribute count) is counted here only: capture off
+// is judged on instructions.
 const CALLGRIND_REPO = {
-  'ai-sdk': ['noop-middleware', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
-  langchain: ['noop-handler-awaited', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
-  litellm: ['noop-handler', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops'],
+  'ai-sdk': [
+    'noop-middleware',
+    'floor',
+    'floor-same-data',
+    'agentops-nocontent',
+    'agentops-genai-nocontent',
+    'agentops',
+  ],
+  langchain: [
+    'noop-handler-awaited',
+    'floor',
+    'floor-same-data',
+    'agentops-nocontent',
+    'agentops-genai-nocontent',
+    'agentops',
+  ],
+  litellm: ['noop-handler', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops-genai-nocontent', 'agentops'],
 };
 const MODES = {
   'ai-sdk': ['generate', 'stream100', 'stream1000'],
@@ -577,6 +593,7 @@ async function runCallgrind() {
     'floor',
     'floor-same-data',
     'agentops-nocontent',
+    'agentops-genai-nocontent',
     'agentops',
     'agentops-nomerge',
     ...Object.values(PEERS).flat(),
