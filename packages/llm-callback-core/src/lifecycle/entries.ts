@@ -132,12 +132,25 @@ export function registerEntry(registry: Registry, entry: Entry): void {
   if (Number.isFinite(entry.ttlMs)) scheduleSweep(registry, entry.lastActivityMs + entry.ttlMs);
 }
 
+/**
+ * Ends the owner's oldest open call or run. The map keeps insertion order, and a cursor kept from the last eviction
+ * resumes there: walking from the front each time passed every slot deleted since the map's last rehash (thousands
+ * under load), which made each eviction cost O(entries). Entries behind the cursor were evicted, ended, sessions or
+ * another owner's; new entries are appended after it.
+ */
 function evictOldest(registry: Registry, owner: Entry['owner']): void {
-  for (const entry of registry.entries.values()) {
-    if (entry.owner !== owner || entry.kind === 'session') continue;
-    owner.evicted++;
-    entry.state.finishIncomplete(entry, 'evicted', nowMillis());
-    return;
+  for (let pass = 0; pass < 2; pass++) {
+    const cursor = owner.evictionCursor ?? registry.entries.values();
+    owner.evictionCursor = cursor;
+    for (let next = cursor.next(); !next.done; next = cursor.next()) {
+      const entry = next.value;
+      if (entry.owner !== owner || entry.kind === 'session' || entry.ended) continue;
+      owner.evicted++;
+      entry.state.finishIncomplete(entry, 'evicted', nowMillis());
+      return;
+    }
+    // Past the last entry: start again from the front, once.
+    owner.evictionCursor = undefined;
   }
 }
 

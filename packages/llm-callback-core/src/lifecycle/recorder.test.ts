@@ -1,6 +1,7 @@
 import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLlmSpanRecorder, startSession } from '../index.js';
+import { createLlmSpanRecorder, type LlmSpanRecorder, startSession } from '../index.js';
 import { createUnsampledProvider, setupTracing } from '../test-support/otel.js';
 import { spanTree } from '../testing/index.js';
 import { getRegistry, rememberedCount } from './registry.js';
@@ -224,6 +225,40 @@ describe('bounded state', () => {
     expect(recorder.stats()).toMatchObject({ evicted: 1, inFlight: 3 });
     recorder.endAll('test');
     expect(tracing.spans().filter((s) => s.attributes['agentops.span.incomplete_reason'] === 'test')).toHaveLength(3);
+  });
+
+  it('always evicts the oldest open entry of its own recorder, whatever ended or started in between', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ owner: fc.integer({ min: 0, max: 1 }), end: fc.nat(6) }), { minLength: 1, maxLength: 60 }),
+        (steps) => {
+          const recorders = [0, 1].map(() => createLlmSpanRecorder({ inFlight: { maxEntries: 3 } }));
+          // The model: each recorder's open keys, oldest first.
+          const open: string[][] = [[], []];
+          for (const { owner, end } of steps) {
+            const recorder = recorders[owner] as LlmSpanRecorder;
+            const mine = open[owner] as string[];
+            if (end < 2 && mine.length > 0) {
+              // End one of the open calls (not necessarily the oldest).
+              const [key] = mine.splice(end % mine.length, 1);
+              recorder.endCall({ key: key as string });
+            } else {
+              const key = newKey(`evict${owner}`);
+              if (end % 2 === 0) recorder.startCall({ key, model: 'm' });
+              else recorder.startRun({ key, kind: 'chain', name: 'c' });
+              mine.push(key);
+              if (mine.length > 3) mine.shift();
+            }
+            for (const [i, keys] of open.entries()) {
+              expect(recorders[i]?.stats().inFlight).toBe(keys.length);
+              for (const key of keys) expect(recorders[i]?.isOpen(key)).toBe(true);
+            }
+          }
+          for (const recorder of recorders) recorder.endAll('test');
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('ending a root ends its open descendants; a middle run hands its children up', () => {

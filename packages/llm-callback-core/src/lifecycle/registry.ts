@@ -41,6 +41,8 @@ export interface OwnerStats {
   readonly maxEntries: number;
   /** Whether ended keys are remembered, so that a late duplicate of an ended key is recognized. */
   readonly remembersEnded: boolean;
+  /** Where the last eviction stopped in the registry's entries (see `evictOldest`). */
+  evictionCursor: Iterator<Entry> | undefined;
 }
 
 export function newOwnerStats(maxEntries: number, remembersEnded = true): OwnerStats {
@@ -54,6 +56,7 @@ export function newOwnerStats(maxEntries: number, remembersEnded = true): OwnerS
     open: 0,
     maxEntries,
     remembersEnded,
+    evictionCursor: undefined,
   };
 }
 
