@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toEpochMillis } from './time.js';
+import { isoTimestamp, toEpochMillis } from './time.js';
 
 describe('toEpochMillis', () => {
   const ms = Date.UTC(2026, 10, 27, 10, 0, 0, 123);
@@ -67,5 +67,39 @@ describe('toEpochMillis', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('isoTimestamp', () => {
+  const YEAR_10000 = 253_402_300_800_000;
+
+  it('is Date#toISOString for every millisecond from 1970 to the year 10000', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: YEAR_10000 - 1 }), (ms) => {
+        expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('truncates fractions of a millisecond as Date does, and hands other values to Date', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: YEAR_10000, noNaN: true }), (ms) => {
+        if (ms < YEAR_10000) expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const ms of [
+      0,
+      951_782_400_000,
+      1_767_225_601_000.9,
+      YEAR_10000 - 1,
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+    ]) {
+      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(isoTimestamp(-1)).toBe(new Date(-1).toISOString());
+    expect(isoTimestamp(YEAR_10000)).toBe(new Date(YEAR_10000).toISOString());
+    expect(() => isoTimestamp(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config.js';
 import { reportFailure } from '../internal/diag.js';
 import { field, readArray, readBoolean, readCount, readNumber, readString, readStringArray } from '../internal/read.js';
-import { toEpochMillis } from '../internal/time.js';
+import { isoTimestamp, toEpochMillis } from '../internal/time.js';
 import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
@@ -214,7 +214,7 @@ function mapResponse(result: Partial<CallEndEvent> | undefined, agentops: boolea
   sink.set(ATTR.RESPONSE_ID, readString(field(result, 'responseId')));
   sink.set(ATTR.RESPONSE_MODEL, readString(field(result, 'responseModel')));
   const created = toEpochMillis(field(result, 'responseCreated'));
-  if (created !== undefined) sink.set(ATTR.RESPONSE_CREATED_AT, new Date(created).toISOString());
+  if (created !== undefined) sink.set(ATTR.RESPONSE_CREATED_AT, isoTimestamp(created));
   let reasons = readStringArray(field(result, 'finishReasons'));
   if (!reasons) {
     const fromOutputs: string[] = [];
