@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config.js';
 import { reportFailure } from '../internal/diag.js';
 import { field, readArray, readBoolean, readCount, readNumber, readString, readStringArray } from '../internal/read.js';
 import { isoTimestamp, toEpochMillis } from '../internal/time.js';
-import { toSafeJson, toSafeText } from '../redaction/safe-json.js';
+import { toSafeJson, toSafeJsonRepeated, toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
 import { AttributeSink } from './attributes.js';
@@ -293,21 +293,22 @@ function mapToolDefinitions(
     const description = readString(field(tool, 'description'));
     const parameters = field(tool, 'parameters');
     const type = readString(field(tool, 'type')) ?? 'function';
+    // Content, serialized once for both conventions; schemas repeat call after call (see toSafeJsonRepeated).
+    const safeDescription =
+      capture === 'all' && description ? toSafeText(description, config.redactor, context) : undefined;
+    const safeParameters =
+      capture === 'all' && parameters !== undefined
+        ? toSafeJsonRepeated(parameters, config.redactor, context)
+        : undefined;
     if (config.agentopsKeys) {
       sink.set(`${FUNCTIONS}${index}.name`, name);
-      if (capture === 'all') {
-        if (description)
-          sink.set(`${FUNCTIONS}${index}.description`, toSafeText(description, config.redactor, context));
-        if (parameters !== undefined)
-          sink.set(`${FUNCTIONS}${index}.parameters`, toSafeJson(parameters, config.redactor, context));
-      }
+      if (safeDescription !== undefined) sink.set(`${FUNCTIONS}${index}.description`, safeDescription);
+      if (safeParameters !== undefined) sink.set(`${FUNCTIONS}${index}.parameters`, safeParameters);
     }
     if (config.genaiLatest) {
       let json = `{"type":${JSON.stringify(type)},"name":${JSON.stringify(name)}`;
-      if (capture === 'all') {
-        if (description) json += `,"description":${JSON.stringify(toSafeText(description, config.redactor, context))}`;
-        if (parameters !== undefined) json += `,"parameters":${toSafeJson(parameters, config.redactor, context)}`;
-      }
+      if (safeDescription !== undefined) json += `,"description":${JSON.stringify(safeDescription)}`;
+      if (safeParameters !== undefined) json += `,"parameters":${safeParameters}`;
       genai.push(`${json}}`);
     }
     index++;

@@ -4,7 +4,7 @@ import { SECRET_CORPUS } from '../testing/index.js';
 import type { PiiRuleName, RedactionOptions } from '../types.js';
 import { createRedactor, SCAN_MARGIN } from './redactor.js';
 import { PII_RULES, type RedactionRule, SECRET_RULES } from './rules.js';
-import { toSafeJson } from './safe-json.js';
+import { toSafeJson, toSafeJsonRepeated } from './safe-json.js';
 
 // The redactor remembers texts its rules left unchanged and skips closures on its hot path. These tests hold it to
 // the plain algorithm: every rule in its order, on every text, first seen or seen again, gives exactly the same output.
@@ -194,5 +194,83 @@ describe('safe JSON: object keys', () => {
     }
     expect(toSafeJson(value, createRedactor(), context)).toBe('{"a":"a","b":"[unreadable]","c":"c"}');
     expect(seen).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('safe JSON of repeated values (tool schemas)', () => {
+  const corpusText = fc.constantFrom(...SECRET_CORPUS.map((item) => item.text), 'api_key', 'password', '%41');
+  const key = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('api_key', 'Authorization', 'toJSON', '__proto__'));
+  const leaf = fc.oneof(texts, corpusText, fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+  // Plain JSON-like data, and values toSafeJson writes differently from JSON.stringify (Maps, Sets, dates, errors,
+  // binary, BigInt, class instances, sparse arrays, null prototypes).
+  const plain = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { maxLength: 4 }),
+      fc.dictionary(key, tie('node'), { maxKeys: 5 }),
+    ),
+  })).node;
+  const values = fc.oneof(
+    plain.map((value) => ({ value, plain: true })),
+    fc
+      .anything({
+        key,
+        values: [leaf],
+        withBigInt: true,
+        withMap: true,
+        withSet: true,
+        withDate: true,
+        withTypedArray: true,
+        withSparseArray: true,
+        withNullPrototype: true,
+        withObjectString: true,
+        withBoxedValues: true,
+      })
+      .map((value) => ({ value, plain: false })),
+  );
+
+  it.each([
+    ['defaults', {}],
+    ['a short limit', { maxContentLength: 64 }],
+    ['PII', { pii: true }],
+  ] as const)('writes exactly what toSafeJson writes, first seen and seen again (%s)', (_name, options) => {
+    const redactor = createRedactor(options);
+    fc.assert(
+      fc.property(values, ({ value, plain }) => {
+        const expected = toSafeJson(value, createRedactor(options), context);
+        expect(toSafeJsonRepeated(value, redactor, context)).toBe(expected);
+        expect(toSafeJsonRepeated(value, redactor, context)).toBe(expected);
+        // A structurally equal copy (what a framework builds on every call) gives the same result.
+        if (plain) expect(toSafeJsonRepeated(structuredClone(value), redactor, context)).toBe(expected);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('runs a user hook on every call: no memo with a hook', () => {
+    let calls = 0;
+    const redactor = createRedactor({
+      redact: (text) => {
+        calls++;
+        return text.toUpperCase();
+      },
+    });
+    const schema = { type: 'object', properties: { city: { type: 'string' } } };
+    expect(toSafeJsonRepeated(schema, redactor, context)).toBe(
+      '{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}',
+    );
+    expect(toSafeJsonRepeated(schema, redactor, context)).toBe(
+      '{"type":"OBJECT","properties":{"city":{"type":"STRING"}}}',
+    );
+    expect(calls).toBe(4);
+  });
+
+  it('redacts a secret in a schema and drops never-exported keys, from the memo too', () => {
+    const redactor = createRedactor();
+    const schema = () => ({ description: 'key sk-proj-abcdefghijklmnopqrstuv1234', api_key: 'x', ok: [1, 'two'] });
+    const first = toSafeJsonRepeated(schema(), redactor, context);
+    expect(first).toBe('{"description":"key [REDACTED:openai_key]","ok":[1,"two"]}');
+    expect(toSafeJsonRepeated(schema(), redactor, context)).toBe(first);
   });
 });

@@ -12,6 +12,8 @@ export interface Redactor {
   /** True for keys such as `api_key` or `authorization`, which are dropped with their value. */
   isDroppedKey(key: string): boolean;
   readonly maxContentLength: number;
+  /** True when a user hook runs on every value: then results may depend on more than the text. */
+  readonly hasHook: boolean;
 }
 
 const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
@@ -61,6 +63,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const scanned = rules.filter((rule) => !rule.requires);
   const combined =
     scanned.length > 0 ? new RegExp(scanned.map((rule, i) => `(?<r${i}>${rule.pattern})`).join('|'), 'g') : undefined;
+  // `replace` with a function costs a few hundred nanoseconds even when nothing matches; `test` finds that out cheaper.
+  const anyMatch = combined ? new RegExp(combined.source) : undefined;
   const replaceMatch = (match: string, ...rest: unknown[]): string => {
     const groups = rest[rest.length - 1] as Record<string, string | undefined>;
     for (let i = 0; i < scanned.length; i++) {
@@ -77,7 +81,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         if (containsAny(text, needles)) text = text.replace(regex, replace);
       }
     }
-    return combined ? text.replace(combined, replaceMatch) : text;
+    return combined && anyMatch?.test(text) ? text.replace(combined, replaceMatch) : text;
   };
   let clean = new Set<string>();
   let cleanChars = 0;
@@ -110,6 +114,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const droppedByKey = new Map<string, boolean>();
   return {
     maxContentLength,
+    hasHook: hook !== undefined,
     isDroppedKey(key) {
       let result = droppedByKey.get(key);
       if (result === undefined) {

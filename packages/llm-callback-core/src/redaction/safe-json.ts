@@ -17,6 +17,63 @@ export function toSafeJson(value: unknown, redactor: Redactor, context: Redactio
   return writer.out;
 }
 
+/** Most values, and the longest JSON text, that `toSafeJsonRepeated` remembers per redactor. */
+const REPEATED_ENTRIES = 512;
+const REPEATED_MAX_TEXT = 16_384;
+const repeatedMemos = new WeakMap<Redactor, Map<string, string>>();
+
+/**
+ * {@link toSafeJson} for values that come back call after call (tool schemas): plain JSON data is looked up by its
+ * JSON text in a bounded memo per redactor, and on a miss serialized from that text (parsed back), so that a result
+ * is a function of the text alone. Anything else (Maps, class instances, cycles, deep or huge values) and a redactor
+ * with a user hook (which sees more than the text) go through `toSafeJson` every time.
+ */
+export function toSafeJsonRepeated(value: unknown, redactor: Redactor, context: RedactionContext): string {
+  if (redactor.hasHook || value === null || typeof value !== 'object') return toSafeJson(value, redactor, context);
+  let text: string | undefined;
+  try {
+    text = isPlainJson(value, 0) ? JSON.stringify(value) : undefined;
+  } catch {
+    text = undefined; // a getter or a Proxy that throws: the writer reports what it can read
+  }
+  if (text === undefined || text.length > REPEATED_MAX_TEXT) return toSafeJson(value, redactor, context);
+  let memo = repeatedMemos.get(redactor);
+  if (memo === undefined) {
+    memo = new Map();
+    repeatedMemos.set(redactor, memo);
+  }
+  let result = memo.get(text);
+  if (result === undefined) {
+    result = toSafeJson(JSON.parse(text), redactor, context);
+    if (memo.size >= REPEATED_ENTRIES) memo.clear();
+    memo.set(text, result);
+  }
+  return result;
+}
+
+/**
+ * Whether `JSON.stringify` keeps everything `toSafeJson` would write: plain objects and arrays of primitives, not
+ * deep enough for the depth marker, no `toJSON`, no BigInt, and no property JSON leaves out (`undefined`, functions,
+ * symbols), since the writer counts those among the keys it cuts.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'bigint';
+  if (depth >= MAX_DEPTH - 1) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return false;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    const kind = typeof item;
+    if (kind === 'undefined' || kind === 'function' || kind === 'symbol' || !isPlainJson(item, depth + 1)) return false;
+  }
+  return true;
+}
+
 /** Redacts and cuts a plain text value to the content limit, with a visible marker. */
 export function toSafeText(value: string, redactor: Redactor, context: RedactionContext): string {
   const notScanned = Math.max(0, value.length - (redactor.maxContentLength + SCAN_MARGIN));
