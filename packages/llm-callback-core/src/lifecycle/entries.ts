@@ -165,6 +165,10 @@ export function closeEntry(registry: Registry, entry: Entry, reason: string, end
   if (registry.entries.get(entry.key) === entry) registry.entries.delete(entry.key);
   if (entry.owner.remembersEnded) rememberEnded(registry, entry.key, nowMillis());
   entry.owner.open--;
+  // A Map iterator holds on to the table it walks, and a table replaced by a rehash keeps every entry it had: the
+  // eviction cursor is let go as soon as evictions stop, so that ended entries are not kept alive through it.
+  if (entry.owner.evictionCursor !== undefined && entry.owner.open < entry.owner.maxEntries >> 1)
+    entry.owner.evictionCursor = undefined;
   entry.owner.ended++;
   const parent = entry.parent;
   parent?.children?.delete(entry);

@@ -261,6 +261,20 @@ describe('bounded state', () => {
     );
   });
 
+  it('lets go of its eviction cursor once evictions stop (a Map iterator keeps the table it walks alive)', () => {
+    const recorder = createLlmSpanRecorder({ inFlight: { maxEntries: 4 } });
+    const keys = Array.from({ length: 10 }, () => newKey('cursor'));
+    for (const key of keys) recorder.startCall({ key, model: 'm' });
+    const owner = getRegistry().entries.get(keys.at(-1) as string)?.owner;
+    expect(owner?.evicted).toBe(6);
+    expect(owner?.evictionCursor).toBeDefined();
+    for (const key of keys.slice(6, 8)) recorder.endCall({ key });
+    expect(owner?.evictionCursor).toBeDefined();
+    recorder.endCall({ key: keys[8] as string });
+    expect(owner?.evictionCursor).toBeUndefined();
+    recorder.endAll('test');
+  });
+
   it('ending a root ends its open descendants; a middle run hands its children up', () => {
     const recorder = createLlmSpanRecorder();
     const root = newKey('root');
