@@ -6,6 +6,7 @@ import { toSafeJson, toSafeJsonRepeated, toSafeText } from '../redaction/safe-js
 import { ATTR } from '../semconv.js';
 import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
 import { AttributeSink } from './attributes.js';
+import { indexedKeys } from './indexed-keys.js';
 import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
 import { mapExtraAttributes, mapMetadata } from './metadata.js';
 import { genaiProviderName, normalizeFinishReason, shortProviderName } from './provider.js';
@@ -301,9 +302,10 @@ function mapToolDefinitions(
         ? toSafeJsonRepeated(parameters, config.redactor, context)
         : undefined;
     if (config.agentopsKeys) {
-      sink.set(`${FUNCTIONS}${index}.name`, name);
-      if (safeDescription !== undefined) sink.set(`${FUNCTIONS}${index}.description`, safeDescription);
-      if (safeParameters !== undefined) sink.set(`${FUNCTIONS}${index}.parameters`, safeParameters);
+      const keys = indexedKeys(FUNCTIONS, index);
+      sink.set(keys.key('name'), name);
+      if (safeDescription !== undefined) sink.set(keys.key('description'), safeDescription);
+      if (safeParameters !== undefined) sink.set(keys.key('parameters'), safeParameters);
     }
     if (config.genaiLatest) {
       let json = `{"type":${JSON.stringify(type)},"name":${JSON.stringify(name)}`;
@@ -342,31 +344,30 @@ function mapIndexedMessage(
   config: ResolvedConfig,
   sink: AttributeSink,
 ): void {
-  const key = `${prefix}${i}.`;
-  const context: RedactionContext = { attribute: `${key}content`, spanKind: 'llm' };
-  sink.set(`${key}role`, message.role);
-  if (message.name) sink.set(`${key}name`, message.name);
-  if (message.finishReason) sink.set(`${key}finish_reason`, message.finishReason);
+  const keys = indexedKeys(prefix, i);
+  const contentKey = keys.key('content');
+  const context: RedactionContext = { attribute: contentKey, spanKind: 'llm' };
+  sink.set(keys.key('role'), message.role);
+  if (message.name) sink.set(keys.key('name'), message.name);
+  if (message.finishReason) sink.set(keys.key('finish_reason'), message.finishReason);
   const text = messageContent(message.parts);
   if (text !== undefined) {
-    if (capture === 'all') sink.set(`${key}content`, contentText(text, config, context));
-    else sink.set(`${key}content_length`, typeof text === 'string' ? text.length : 0);
+    if (capture === 'all') sink.set(contentKey, contentText(text, config, context));
+    else sink.set(keys.key('content_length'), typeof text === 'string' ? text.length : 0);
   }
   const reasoning = joinedText(message.parts, 'reasoning');
   if (reasoning !== undefined && capture === 'all')
-    sink.set(`${key}reasoning`, toSafeText(reasoning, config.redactor, context));
+    sink.set(keys.key('reasoning'), toSafeText(reasoning, config.redactor, context));
   let call = 0;
   for (const part of message.parts) {
-    if (part.type === 'tool_call_response' && part.id) sink.set(`${key}tool_call_id`, part.id);
+    if (part.type === 'tool_call_response' && part.id) sink.set(keys.key('tool_call_id'), part.id);
     if (part.type !== 'tool_call') continue;
-    const callKey = `${key}tool_calls.${call}.`;
-    sink.set(`${callKey}id`, part.id);
-    sink.set(`${callKey}name`, part.name);
+    const callKeys = keys.toolCall(call);
+    sink.set(callKeys.key('id'), part.id);
+    sink.set(callKeys.key('name'), part.name);
     if (capture === 'all' && part.arguments !== undefined) {
-      sink.set(
-        `${callKey}arguments`,
-        contentText(part.arguments, config, { attribute: `${callKey}arguments`, spanKind: 'llm' }),
-      );
+      const argumentsKey = callKeys.key('arguments');
+      sink.set(argumentsKey, contentText(part.arguments, config, { attribute: argumentsKey, spanKind: 'llm' }));
     }
     call++;
   }
