@@ -202,10 +202,13 @@ export function mapToolCalls(message: unknown): ToolCallPart[] {
 }
 
 function toolCallsOf(data: unknown): ToolCallPart[] {
-  let calls = list(field(data, 'tool_calls')).map(toolCallFrom);
-  if (calls.length === 0) calls = list(path(data, 'additional_kwargs', 'tool_calls')).map(rawToolCallFrom);
-  const invalid = list(field(data, 'invalid_tool_calls')).map(toolCallFrom);
-  return [...calls, ...invalid].filter((call): call is ToolCallPart => call !== undefined);
+  const parsed = list(field(data, 'tool_calls'));
+  const raw = parsed.length === 0 ? list(path(data, 'additional_kwargs', 'tool_calls')) : [];
+  const invalid = list(field(data, 'invalid_tool_calls'));
+  // Most messages have no tool calls: nothing to map or copy.
+  if (parsed.length === 0 && raw.length === 0 && invalid.length === 0) return [];
+  const calls = parsed.length > 0 ? parsed.map(toolCallFrom) : raw.map(rawToolCallFrom);
+  return [...calls, ...invalid.map(toolCallFrom)].filter((call): call is ToolCallPart => call !== undefined);
 }
 
 /** The text of a tool result: its text blocks joined, or the raw content when it has other blocks. */
