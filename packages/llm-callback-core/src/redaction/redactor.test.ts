@@ -266,6 +266,27 @@ describe('safe JSON of repeated values (tool schemas)', () => {
     expect(calls).toBe(4);
   });
 
+  it('writes what toSafeJson writes for objects and arrays with their own toJSON', () => {
+    const redactor = createRedactor();
+    const items = Object.assign(['a', 'b'], { toJSON: () => 'as text' });
+    const object = { toJSON: () => ({ replaced: true }), kept: 1 };
+    for (const value of [items, { nested: items }, object, [object]]) {
+      const expected = toSafeJson(value, redactor, context);
+      expect(toSafeJsonRepeated(value, redactor, context)).toBe(expected);
+      expect(toSafeJsonRepeated(value, redactor, context)).toBe(expected);
+    }
+  });
+
+  it('hands values too big to remember to toSafeJson, cut at the content limit as always', () => {
+    const redactor = createRedactor({ maxContentLength: 256 });
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    for (const value of [Array.from({ length: 100_000 }, (_, i) => i), wide, { text: 'x'.repeat(100_000) }]) {
+      const expected = toSafeJson(value, redactor, context);
+      expect(expected.length).toBeLessThanOrEqual(256);
+      expect(toSafeJsonRepeated(value, redactor, context)).toBe(expected);
+    }
+  });
+
   it('redacts a secret in a schema and drops never-exported keys, from the memo too', () => {
     const redactor = createRedactor();
     const schema = () => ({ description: 'key sk-proj-abcdefghijklmnopqrstuv1234', api_key: 'x', ok: [1, 'two'] });

@@ -20,6 +20,8 @@ export function toSafeJson(value: unknown, redactor: Redactor, context: Redactio
 /** Most values, and the longest JSON text, that `toSafeJsonRepeated` remembers per redactor. */
 const REPEATED_ENTRIES = 512;
 const REPEATED_MAX_TEXT = 16_384;
+/** Values and keys looked at before a value counts as too big to remember (the writer stops at the content limit). */
+const REPEATED_MAX_NODES = 2048;
 const repeatedMemos = new WeakMap<Redactor, Map<string, string>>();
 
 /**
@@ -32,7 +34,7 @@ export function toSafeJsonRepeated(value: unknown, redactor: Redactor, context: 
   if (redactor.hasHook || value === null || typeof value !== 'object') return toSafeJson(value, redactor, context);
   let text: string | undefined;
   try {
-    text = isPlainJson(value, 0) ? JSON.stringify(value) : undefined;
+    text = plainJsonBudget(value, 0, REPEATED_MAX_NODES) >= 0 ? JSON.stringify(value) : undefined;
   } catch {
     text = undefined; // a getter or a Proxy that throws: the writer reports what it can read
   }
@@ -54,24 +56,30 @@ export function toSafeJsonRepeated(value: unknown, redactor: Redactor, context: 
 /**
  * Whether `JSON.stringify` keeps everything `toSafeJson` would write: plain objects and arrays of primitives, not
  * deep enough for the depth marker, no `toJSON`, no BigInt, and no property JSON leaves out (`undefined`, functions,
- * symbols), since the writer counts those among the keys it cuts.
+ * symbols), since the writer counts those among the keys it cuts. Small, too: what is left of `budget` (values and
+ * keys looked at, strings by their length in KB), or -1 for a value that is not plain or too big.
  */
-function isPlainJson(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== 'object') return typeof value !== 'bigint';
-  if (depth >= MAX_DEPTH - 1) return false;
+function plainJsonBudget(value: unknown, depth: number, budget: number): number {
+  let left = budget - 1;
+  if (left < 0) return -1;
+  if (typeof value === 'string') return value.length > REPEATED_MAX_TEXT ? -1 : left - (value.length >> 10);
+  if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? -1 : left;
+  // JSON.stringify calls `toJSON` on arrays too; toSafeJson writes an array's items.
+  if (depth >= MAX_DEPTH - 1 || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
-    return true;
+    for (let i = 0; i < value.length && left >= 0; i++) left = plainJsonBudget(value[i], depth + 1, left);
+    return left;
   }
   const proto = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function')
-    return false;
+  if (proto !== Object.prototype && proto !== null) return -1;
   for (const key in value) {
     const item = (value as Record<string, unknown>)[key];
     const kind = typeof item;
-    if (kind === 'undefined' || kind === 'function' || kind === 'symbol' || !isPlainJson(item, depth + 1)) return false;
+    if (kind === 'undefined' || kind === 'function' || kind === 'symbol') return -1;
+    left = plainJsonBudget(item, depth + 1, left - 1);
+    if (left < 0) return -1;
   }
-  return true;
+  return left;
 }
 
 /** Redacts and cuts a plain text value to the content limit, with a visible marker. */
