@@ -35,6 +35,9 @@ describe('toEpochMillis', () => {
     ['one fraction digit', '2026-03-02T09:15:01.5', Date.UTC(2026, 2, 2, 9, 15, 1, 500)],
     ['a leap day', '2024-02-29 00:00:00', Date.UTC(2024, 1, 29)],
     ['before 2000', '1999-12-31 23:59:59', undefined],
+    // A date near 1970 is not epoch seconds (numbers below 1e11 are): it is absurd, like any date before 2000.
+    ['early 1970 (not read as seconds)', '1970-01-12T00:00:00', undefined],
+    ['early 1970 with a zone', '1970-01-12T00:00:00Z', undefined],
   ])('reads naive datetimes on the fast path: %s', (_name, value, expected) => {
     expect(toEpochMillis(value)).toBe(expected);
   });
@@ -50,7 +53,10 @@ describe('toEpochMillis', () => {
     const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
     const dateTime = fc
       .tuple(
-        fc.integer({ min: 990, max: 2100 }).map((n) => String(n).padStart(4, '0')),
+        // Years near the edges (1970-1973 are below 1e11 ms, 2000 is the lower bound) often, and any other.
+        fc
+          .oneof(fc.integer({ min: 990, max: 2100 }), fc.constantFrom(1970, 1971, 1973, 1999, 2000))
+          .map((n) => String(n).padStart(4, '0')),
         two(13),
         two(32),
         fc.constantFrom('T', ' ', 't', '_'),

@@ -50,15 +50,20 @@ export function toEpochMillis(value: unknown): number | undefined {
   let ms: number | undefined;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === 'string') ms = naiveDateTime(value) ?? fromText(value.trim());
-  else ms = readNumber(value);
+  else ms = fromNumber(readNumber(value));
   if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  if (ms > 0 && ms < 1e11) ms *= 1000;
   if (ms < 946_684_800_000 || ms > Date.now() + 86_400_000) return undefined;
   return ms;
 }
 
+/** Numbers below 1e11 are epoch seconds. Only numbers: a date such as `1970-01-12` is absurd, not seconds. */
+function fromNumber(value: number | undefined): number | undefined {
+  return value !== undefined && value > 0 && value < 1e11 ? value * 1000 : value;
+}
+
 function fromText(trimmed: string): number | undefined {
-  return /^\d+(\.\d+)?$/.test(trimmed) ? readNumber(trimmed) : Date.parse(hasZone(trimmed) ? trimmed : `${trimmed}Z`);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return fromNumber(readNumber(trimmed));
+  return Date.parse(hasZone(trimmed) ? trimmed : `${trimmed}Z`);
 }
 
 // Timestamps without a zone (Python's naive datetimes) are read as UTC, not local time.
