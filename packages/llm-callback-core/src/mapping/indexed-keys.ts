@@ -8,20 +8,13 @@
 const CACHED_INDICES = 256;
 
 /** The keys under one indexed prefix, e.g. `gen_ai.prompt.3.`. */
-export interface IndexedKeys {
-  readonly prefix: string;
-  /** `{prefix}{suffix}`, kept for each suffix asked for. */
-  key(suffix: string): string;
-  /** The keys of the `n`th tool call under this prefix (`{prefix}tool_calls.{n}.`). */
-  toolCall(n: number): IndexedKeys;
-}
-
-class KeptKeys implements IndexedKeys {
+export class IndexedKeys {
   private readonly keys = new Map<string, string>();
   private toolCalls: IndexedKeys[] | undefined;
 
   constructor(readonly prefix: string) {}
 
+  /** `{prefix}{suffix}`, kept for each suffix asked for. */
   key(suffix: string): string {
     let key = this.keys.get(suffix);
     if (key === undefined) {
@@ -31,22 +24,10 @@ class KeptKeys implements IndexedKeys {
     return key;
   }
 
+  /** The keys of the `n`th tool call under this prefix (`{prefix}tool_calls.{n}.`). */
   toolCall(n: number): IndexedKeys {
     this.toolCalls ??= [];
     return keysAt(this.toolCalls, `${this.prefix}tool_calls.`, n);
-  }
-}
-
-/** Keys built per call, for indices past the cache. */
-class FreshKeys implements IndexedKeys {
-  constructor(readonly prefix: string) {}
-
-  key(suffix: string): string {
-    return `${this.prefix}${suffix}`;
-  }
-
-  toolCall(n: number): IndexedKeys {
-    return new FreshKeys(`${this.prefix}tool_calls.${n}.`);
   }
 }
 
@@ -63,10 +44,11 @@ export function indexedKeys(base: string, i: number): IndexedKeys {
 }
 
 function keysAt(list: IndexedKeys[], base: string, i: number): IndexedKeys {
-  if (!Number.isInteger(i) || i < 0 || i >= CACHED_INDICES) return new FreshKeys(`${base}${i}.`);
+  // Past the kept indices (or not an index at all): keys for this call only.
+  if (!Number.isInteger(i) || i < 0 || i >= CACHED_INDICES) return new IndexedKeys(`${base}${i}.`);
   let keys = list[i];
   if (keys === undefined) {
-    keys = new KeptKeys(`${base}${i}.`);
+    keys = new IndexedKeys(`${base}${i}.`);
     list[i] = keys;
   }
   return keys;
