@@ -13,6 +13,7 @@
 
 export { disabledByEnv as isDisabledByEnvironment } from './config.js';
 export {
+  copyFields,
   field,
   readArray,
   readBoolean,

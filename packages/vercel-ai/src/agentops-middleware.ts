@@ -1,5 +1,5 @@
 import { type CallStartEvent, createLlmSpanRecorder } from '@agentops/llm-callback-core';
-import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { copyFields, field, readString } from '@agentops/llm-callback-core/adapter-kit';
 import {
   type ExtractedCallOptions,
   extractCallOptions,
@@ -56,11 +56,12 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     const call = guard(() => (isObject(params) && extracted.get(params)) || extractCallOptions(params));
     const prompt = field(params, 'prompt');
     const attempt = isObject(prompt) ? (failures.get(prompt) ?? 0) : 0;
+    const { provider, modelId } = modelIdentity(model);
     const event: CallStartEvent = {
       key: nextKey(),
       operation: 'chat',
-      provider: readString(field(model, 'provider')),
-      model: readString(field(model, 'modelId')),
+      provider: readString(provider),
+      model: readString(modelId),
       stream,
       metadata: mergeMetadata(metadata, call?.metadata),
     };
@@ -123,4 +124,16 @@ export function idleTimeout(value: unknown): number {
 
 function isObject(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+const MODEL_KEYS = ['provider', 'modelId'];
+
+/** The model's `provider` and `modelId`, read directly (field by field only if one throws, see `copyFields`). */
+function modelIdentity(model: unknown): { provider?: unknown; modelId?: unknown } {
+  try {
+    const { provider, modelId } = model as { provider?: unknown; modelId?: unknown };
+    return { provider, modelId };
+  } catch {
+    return copyFields(model, MODEL_KEYS);
+  }
 }

@@ -7,6 +7,7 @@ import type {
   ToolDefinition,
 } from '@agentops/llm-callback-core';
 import {
+  copyFields,
   field,
   readArray,
   readNumber,
@@ -50,18 +51,64 @@ export function mapCallOptionsInto(event: CallStartEvent, options: unknown, with
   event.buildMessages = () => mapPrompt(prompt);
 }
 
+const PARAM_OPTION_KEYS = [
+  'temperature',
+  'maxOutputTokens',
+  'topP',
+  'topK',
+  'presencePenalty',
+  'frequencyPenalty',
+  'seed',
+  'stopSequences',
+  'responseFormat',
+  'toolChoice',
+];
+
+/** Reads every option first, then builds (see `copyFields`: direct reads, field by field only if one throws). */
 function mapParams(options: unknown): RequestParams {
+  try {
+    return paramsOf(options as CallOptionFields);
+  } catch {
+    return paramsOf(copyFields<CallOptionFields>(options, PARAM_OPTION_KEYS));
+  }
+}
+
+type CallOptionFields = Record<string, unknown>;
+
+function paramsOf(options: CallOptionFields): RequestParams {
+  const {
+    temperature,
+    maxOutputTokens,
+    topP,
+    topK,
+    presencePenalty,
+    frequencyPenalty,
+    seed,
+    stopSequences,
+    responseFormat,
+    toolChoice,
+  } = options;
   const params: RequestParams = {};
-  assign(params, 'temperature', readNumber(field(options, 'temperature')));
-  assign(params, 'maxTokens', readNumber(field(options, 'maxOutputTokens')));
-  assign(params, 'topP', readNumber(field(options, 'topP')));
-  assign(params, 'topK', readNumber(field(options, 'topK')));
-  assign(params, 'presencePenalty', readNumber(field(options, 'presencePenalty')));
-  assign(params, 'frequencyPenalty', readNumber(field(options, 'frequencyPenalty')));
-  assign(params, 'seed', readNumber(field(options, 'seed')));
-  assign(params, 'stopSequences', readStringArray(field(options, 'stopSequences')));
-  assign(params, 'responseFormat', readString(field(field(options, 'responseFormat'), 'type')));
-  assign(params, 'toolChoice', mapToolChoice(field(options, 'toolChoice')));
+  const temperatureValue = readNumber(temperature);
+  if (temperatureValue !== undefined) params.temperature = temperatureValue;
+  const maxTokens = readNumber(maxOutputTokens);
+  if (maxTokens !== undefined) params.maxTokens = maxTokens;
+  const topPValue = readNumber(topP);
+  if (topPValue !== undefined) params.topP = topPValue;
+  const topKValue = readNumber(topK);
+  if (topKValue !== undefined) params.topK = topKValue;
+  const presence = readNumber(presencePenalty);
+  if (presence !== undefined) params.presencePenalty = presence;
+  const frequency = readNumber(frequencyPenalty);
+  if (frequency !== undefined) params.frequencyPenalty = frequency;
+  const seedValue = readNumber(seed);
+  if (seedValue !== undefined) params.seed = seedValue;
+  const stops = readStringArray(stopSequences);
+  if (stops !== undefined) params.stopSequences = stops;
+  const format = responseFormat === undefined ? undefined : readString(field(responseFormat, 'type'));
+  if (format !== undefined) params.responseFormat = format;
+  const choice = toolChoice === undefined ? undefined : mapToolChoice(toolChoice);
+  if (choice !== undefined) params.toolChoice = choice;
   return params;
 }
 

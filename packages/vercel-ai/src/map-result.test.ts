@@ -76,6 +76,30 @@ describe('mapGenerateResult', () => {
     }
     expect(mapGenerateResult({ content: [{ type: 'text' }, null] })).toEqual({});
   });
+
+  it('a field that throws when read costs that field only (result, response, finish reason, usage counts)', () => {
+    // The mapping reads each object's fields directly and, when one throws, again one by one.
+    const throwingOn = <T extends object>(target: T, key: string): T =>
+      new Proxy(target, {
+        get(object, property, receiver) {
+          if (property === key) throw new Error(`reading ${key}`);
+          return Reflect.get(object, property, receiver);
+        },
+      });
+    const full = mapGenerateResult(v3Generate, false);
+    expect(full).toMatchObject({ responseId: expect.any(String), warnings: ['unsupported: topK'] });
+    const { warnings: _warnings, ...withoutWarnings } = full;
+    expect(mapGenerateResult(throwingOn(v3Generate, 'warnings'), false)).toEqual(withoutWarnings);
+    const { responseModel: _model, ...withoutModel } = full;
+    expect(mapGenerateResult({ ...v3Generate, response: throwingOn(v3Generate.response, 'modelId') }, false)).toEqual(
+      withoutModel,
+    );
+    const finishReason = throwingOn(v3Generate.finishReason, 'raw');
+    expect(mapGenerateResult({ ...v3Generate, finishReason }, false)).toEqual(full);
+    const usage = { ...v3Generate.usage, outputTokens: throwingOn(v3Generate.usage.outputTokens, 'reasoning') };
+    const { reasoningTokens: _reasoning, ...usageWithoutReasoning } = full.usage ?? {};
+    expect(mapGenerateResult({ ...v3Generate, usage }, false)).toEqual({ ...full, usage: usageWithoutReasoning });
+  });
 });
 
 describe('mapServer', () => {

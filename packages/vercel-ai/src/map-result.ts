@@ -1,5 +1,12 @@
 import type { CallEndEvent, ErrorInfo, MessagePart, OutputMessage } from '@agentops/llm-callback-core';
-import { field, readArray, readNumber, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
+import {
+  copyFields,
+  field,
+  readArray,
+  readNumber,
+  readString,
+  safeIndex,
+} from '@agentops/llm-callback-core/adapter-kit';
 import { mapToolCallPart } from './map-call-options.js';
 import { formatWarnings, mapFileData, normalizeFinishReason, normalizeUsage, readText } from './normalize.js';
 
@@ -40,13 +47,25 @@ export function outputMessages(parts: MessagePart[], finishReason: string | unde
 
 /** Response metadata shared by generate results (`response`) and stream parts (`response-metadata`). */
 export function mapResponseMetadata(response: unknown, target: MappedEnd): void {
-  const id = readString(field(response, 'id'));
-  if (id !== undefined) target.responseId = id;
-  const model = readString(field(response, 'modelId'));
+  if (response === undefined) return;
+  let id: unknown;
+  let modelId: unknown;
+  let timestamp: unknown;
+  // Direct reads, field by field only if one throws (see `copyFields`).
+  try {
+    ({ id, modelId, timestamp } = response as Record<string, unknown>);
+  } catch {
+    ({ id, modelId, timestamp } = copyFields<Record<string, unknown>>(response, RESPONSE_KEYS));
+  }
+  const responseId = readString(id);
+  if (responseId !== undefined) target.responseId = responseId;
+  const model = readString(modelId);
   if (model !== undefined) target.responseModel = model;
-  const timestamp = field(response, 'timestamp');
   if (timestamp instanceof Date && Number.isFinite(timestamp.getTime())) target.responseCreated = timestamp;
 }
+
+const RESPONSE_KEYS = ['id', 'modelId', 'timestamp'];
+const GENERATE_RESULT_KEYS = ['finishReason', 'usage', 'response', 'warnings'];
 
 /** Sets finish reason (as the SDK's unified value), usage and warnings on an end event. */
 export function mapFinish(finishReason: unknown, usage: unknown, target: MappedEnd): string | undefined {
@@ -63,6 +82,16 @@ export function mapFinish(finishReason: unknown, usage: unknown, target: MappedE
  * message (for a span that records no content).
  */
 export function mapGenerateResult(result: unknown, withOutputs = true): MappedEnd {
+  let finishReason: unknown;
+  let usage: unknown;
+  let response: unknown;
+  let warnings: unknown;
+  // Direct reads, field by field only if one throws (see `copyFields`).
+  try {
+    ({ finishReason, usage, response, warnings } = result as Record<string, unknown>);
+  } catch {
+    ({ finishReason, usage, response, warnings } = copyFields<Record<string, unknown>>(result, GENERATE_RESULT_KEYS));
+  }
   const end: MappedEnd = {};
   const parts: MessagePart[] = [];
   const content = withOutputs ? readArray(field(result, 'content')) : undefined;
@@ -72,12 +101,12 @@ export function mapGenerateResult(result: unknown, withOutputs = true): MappedEn
       if (part !== undefined) parts.push(part);
     }
   }
-  const finishReason = mapFinish(field(result, 'finishReason'), field(result, 'usage'), end);
-  const outputs = withOutputs ? outputMessages(parts, finishReason) : undefined;
+  const unifiedReason = mapFinish(finishReason, usage, end);
+  const outputs = withOutputs ? outputMessages(parts, unifiedReason) : undefined;
   if (outputs !== undefined) end.outputs = outputs;
-  mapResponseMetadata(field(result, 'response'), end);
-  const warnings = formatWarnings(field(result, 'warnings'));
-  if (warnings !== undefined) end.warnings = warnings;
+  mapResponseMetadata(response, end);
+  const warningTexts = warnings === undefined ? undefined : formatWarnings(warnings);
+  if (warningTexts !== undefined) end.warnings = warningTexts;
   return end;
 }
 

@@ -1,5 +1,5 @@
 import { ATTR, type CallHandle, type CallStartEvent, type LlmSpanRecorder } from '@agentops/llm-callback-core';
-import { field } from '@agentops/llm-callback-core/adapter-kit';
+import { copyFields, field } from '@agentops/llm-callback-core/adapter-kit';
 import { type Context, context, createContextKey } from '@opentelemetry/api';
 import { type MappedEnd, mapError, mapGenerateResult, mapServer } from './map-result.js';
 import { StreamAccumulator } from './map-stream.js';
@@ -75,8 +75,14 @@ export async function runModelCall<R>(call: ModelCall, execute: () => PromiseLik
     failModelCall(call, error);
     throw error;
   }
-  call.request = field(result, 'request');
-  if (field(result, 'stream') !== undefined) return tapStream(result, call, signal);
+  let stream: unknown;
+  // Direct reads, field by field only if one throws (see `copyFields`).
+  try {
+    ({ request: call.request, stream } = result as { request?: unknown; stream?: unknown });
+  } catch {
+    ({ request: call.request, stream } = copyFields<{ request?: unknown; stream?: unknown }>(result, RESULT_KEYS));
+  }
+  if (stream !== undefined) return tapStream(result, call, signal);
   // A result that cannot be mapped still ends its span (without the unreadable data): never left for the TTL.
   let end: MappedEnd;
   try {
@@ -215,6 +221,8 @@ function isAbortSignal(value: unknown): value is AbortSignal {
     typeof field(value, 'addEventListener') === 'function' && typeof field(value, 'removeEventListener') === 'function'
   );
 }
+
+const RESULT_KEYS = ['request', 'stream'];
 
 /** Unique keys per instance: a prefix, a random id and a counter, with no global state. */
 export function keyGenerator(prefix: string): () => string {

@@ -1,5 +1,12 @@
 import type { MessagePart, Usage } from '@agentops/llm-callback-core';
-import { field, readArray, readCount, readString, safeIndex } from '@agentops/llm-callback-core/adapter-kit';
+import {
+  copyFields,
+  field,
+  readArray,
+  readCount,
+  readString,
+  safeIndex,
+} from '@agentops/llm-callback-core/adapter-kit';
 
 /*
  * Run-time normalization of the AI SDK's three provider spec versions: V2 (ai@5), V3 (ai@6) and V4 (ai@7), on top of
@@ -29,10 +36,42 @@ export interface NormalizedFinishReason {
 /** V2 finish reasons are plain strings (`unknown` became `other` in V3); V3 and V4 use `{unified, raw}`. */
 export function normalizeFinishReason(value: unknown): NormalizedFinishReason {
   if (typeof value === 'string') return value === 'unknown' ? { unified: 'other', raw: value } : { unified: value };
-  const unified = readString(field(value, 'unified'));
-  const raw = readString(field(value, 'raw'));
-  return { ...(unified !== undefined && { unified }), ...(raw !== undefined && { raw }) };
+  let unified: unknown;
+  let raw: unknown;
+  try {
+    ({ unified, raw } = value as NormalizedFinishReason);
+  } catch {
+    ({ unified, raw } = copyFields<NormalizedFinishReason>(value, FINISH_REASON_KEYS));
+  }
+  const reason: NormalizedFinishReason = {};
+  const unifiedText = readString(unified);
+  if (unifiedText !== undefined) reason.unified = unifiedText;
+  const rawText = readString(raw);
+  if (rawText !== undefined) reason.raw = rawText;
+  return reason;
 }
+
+const FINISH_REASON_KEYS = ['unified', 'raw'];
+const NESTED_COUNT_KEYS = ['total', 'cacheRead', 'cacheWrite', 'reasoning'];
+
+/** The counts of a V3/V4 `inputTokens` / `outputTokens` object, read directly (field by field only if one throws). */
+function nestedCounts(value: unknown): NestedCounts | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  try {
+    const { total, cacheRead, cacheWrite, reasoning } = value as NestedCounts;
+    return { total, cacheRead, cacheWrite, reasoning };
+  } catch {
+    return copyFields<NestedCounts>(value, NESTED_COUNT_KEYS);
+  }
+}
+
+interface NestedCounts {
+  total?: unknown;
+  cacheRead?: unknown;
+  cacheWrite?: unknown;
+  reasoning?: unknown;
+}
+const USAGE_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cachedInputTokens', 'reasoningTokens'];
 
 /**
  * Usage in the core's model. V2 is flat (`inputTokens: number`, `cachedInputTokens`, `reasoningTokens`,
@@ -41,12 +80,35 @@ export function normalizeFinishReason(value: unknown): NormalizedFinishReason {
  * missing usage is recorded as missing rather than 0.
  */
 export function normalizeUsage(value: unknown): Usage | undefined {
-  const input = field(value, 'inputTokens');
-  const output = field(value, 'outputTokens');
+  let input: unknown;
+  let output: unknown;
+  let totalTokens: unknown;
+  let cachedInputTokens: unknown;
+  let reasoningTokens: unknown;
+  // Direct reads, field by field only if one throws (see `copyFields`).
+  try {
+    ({
+      inputTokens: input,
+      outputTokens: output,
+      totalTokens,
+      cachedInputTokens,
+      reasoningTokens,
+    } = value as Record<string, unknown>);
+  } catch {
+    ({
+      inputTokens: input,
+      outputTokens: output,
+      totalTokens,
+      cachedInputTokens,
+      reasoningTokens,
+    } = copyFields<Record<string, unknown>>(value, USAGE_KEYS));
+  }
   const nested = (input !== null && typeof input === 'object') || (output !== null && typeof output === 'object');
-  const inputTokens = readCount(nested ? field(input, 'total') : input);
-  const outputTokens = readCount(nested ? field(output, 'total') : output);
-  const totalTokens = nested ? undefined : readCount(field(value, 'totalTokens'));
+  const inputCounts = nested ? nestedCounts(input) : undefined;
+  const outputCounts = nested ? nestedCounts(output) : undefined;
+  const inputTokens = readCount(nested ? inputCounts?.total : input);
+  const outputTokens = readCount(nested ? outputCounts?.total : output);
+  const total = nested ? undefined : readCount(totalTokens);
   const usage: Usage = {};
   let known = false;
   if (inputTokens !== undefined) {
@@ -57,21 +119,21 @@ export function normalizeUsage(value: unknown): Usage | undefined {
     usage.outputTokens = outputTokens;
     known = true;
   }
-  if (totalTokens !== undefined) {
-    usage.totalTokens = totalTokens;
+  if (total !== undefined) {
+    usage.totalTokens = total;
     known = true;
   } else if (inputTokens !== undefined && outputTokens !== undefined) usage.totalTokens = inputTokens + outputTokens;
-  const cacheRead = readCount(nested ? field(input, 'cacheRead') : field(value, 'cachedInputTokens'));
+  const cacheRead = readCount(nested ? inputCounts?.cacheRead : cachedInputTokens);
   if (cacheRead !== undefined) {
     usage.cacheReadInputTokens = cacheRead;
     known = true;
   }
-  const cacheWrite = nested ? readCount(field(input, 'cacheWrite')) : undefined;
+  const cacheWrite = nested ? readCount(inputCounts?.cacheWrite) : undefined;
   if (cacheWrite !== undefined) {
     usage.cacheCreationInputTokens = cacheWrite;
     known = true;
   }
-  const reasoning = readCount(field(nested ? output : value, nested ? 'reasoning' : 'reasoningTokens'));
+  const reasoning = readCount(nested ? outputCounts?.reasoning : reasoningTokens);
   if (reasoning !== undefined) {
     usage.reasoningTokens = reasoning;
     known = true;

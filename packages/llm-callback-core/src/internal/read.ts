@@ -13,6 +13,18 @@ export function field(object: unknown, key: string): unknown {
   }
 }
 
+/**
+ * A plain copy of `keys` read one by one with {@link field}: what a mapping reads instead of `object` when a direct
+ * read of it threw (a throwing getter, a Proxy trap, `null`). Hot mappings read their fields directly (each call site
+ * keeps its own inline cache, where `field`, shared by every caller, sees every shape and goes megamorphic) and read
+ * all of them before they write anything, so that on a throw they start again on this copy with nothing half done.
+ */
+export function copyFields<T extends object>(object: unknown, keys: readonly string[]): T {
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) copy[key] = field(object, key);
+  return copy as T;
+}
+
 /** A non-empty string, or `undefined`. Numbers are turned into strings. */
 export function readString(value: unknown): string | undefined {
   if (typeof value === 'string') return value.length > 0 ? value : undefined;

@@ -1,7 +1,7 @@
 import { type Context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { type ResolvedConfig, resolveConfig } from '../config.js';
 import { failureCounter, reportFailure } from '../internal/diag.js';
-import { field, readArray, readCount, readString } from '../internal/read.js';
+import { copyFields, field, readArray, readCount, readString } from '../internal/read.js';
 import { nowMillis, toEpochMillis } from '../internal/time.js';
 import { AttributeSink, SpanAttributeSink } from '../mapping/attributes.js';
 import { mapError, type NormalizedError, normalizeError } from '../mapping/errors.js';
@@ -212,10 +212,75 @@ function recordChunkOn(entry: RecordedEntry, time: number | undefined): void {
 }
 
 function readKey(event: unknown): string | undefined {
-  const key = field(event, 'key');
+  return keyOf(field(event, 'key'));
+}
+
+function keyOf(key: unknown): string | undefined {
   if (typeof key === 'string' && key.length > 0) return key;
   if (typeof key === 'number' && Number.isFinite(key)) return String(key);
   return undefined;
+}
+
+/** What `open` reads of a start event (calls and runs), read as `mapping/llm.ts` reads events (see `copyFields`). */
+interface StartFields {
+  key?: unknown;
+  parentKey?: unknown;
+  parentContext?: unknown;
+  startTime?: unknown;
+  captureContent?: unknown;
+  idleTimeoutMs?: unknown;
+  metadata?: unknown;
+  operation?: unknown;
+  provider?: unknown;
+  model?: unknown;
+  name?: unknown;
+}
+
+const START_KEYS = [
+  'key',
+  'parentKey',
+  'parentContext',
+  'startTime',
+  'captureContent',
+  'idleTimeoutMs',
+  'metadata',
+  'operation',
+  'provider',
+  'model',
+  'name',
+];
+
+function startFields(event: unknown): StartFields {
+  try {
+    const {
+      key,
+      parentKey,
+      parentContext,
+      startTime,
+      captureContent,
+      idleTimeoutMs,
+      metadata,
+      operation,
+      provider,
+      model,
+      name,
+    } = event as StartFields;
+    return {
+      key,
+      parentKey,
+      parentContext,
+      startTime,
+      captureContent,
+      idleTimeoutMs,
+      metadata,
+      operation,
+      provider,
+      model,
+      name,
+    };
+  } catch {
+    return copyFields<StartFields>(event, START_KEYS);
+  }
 }
 
 function mergeEvents<T extends object>(first: T, later: T): T {
@@ -364,7 +429,8 @@ class Recorder implements LlmSpanRecorder {
   /** Opens an entry. Returns `null` when nothing is recorded (disabled, suppressed, bad key), `undefined` for a duplicate. */
   private open(event: CallStartEvent | RunStartEvent, kind: 'llm' | RunKind): RecordedEntry | null | undefined {
     if (this.config.disabled) return null;
-    const key = readKey(event);
+    const fields = startFields(event);
+    const key = keyOf(fields.key);
     if (key === undefined) {
       reportFailure('start', new TypeError('event.key must be a non-empty string'));
       return null;
@@ -375,16 +441,16 @@ class Recorder implements LlmSpanRecorder {
       this.owner.duplicates++;
       return undefined;
     }
-    const parent = resolveParent(registry, field(event, 'parentKey'), field(event, 'parentContext'));
+    const parent = resolveParent(registry, fields.parentKey, fields.parentContext);
     if (isTracingSuppressed(parent.context)) return null;
-    const startMs = toEpochMillis(field(event, 'startTime')) ?? now;
+    const startMs = toEpochMillis(fields.startTime) ?? now;
     const sink = new AttributeSink();
     let name: string;
     if (kind === 'llm') {
-      llmStartAttributes(event as CallStartEvent, this.config, sink);
-      name = llmSpanName(event as CallStartEvent, this.config);
+      llmStartAttributes(fields, this.config, sink);
+      name = llmSpanName(fields, this.config);
     } else {
-      name = readString(field(event, 'name')) ?? kind;
+      name = readString(fields.name) ?? kind;
       runStartAttributes(kind, name, this.config, sink);
       name = runSpanName(kind, name, this.config);
     }
@@ -393,13 +459,13 @@ class Recorder implements LlmSpanRecorder {
       { kind: kind === 'llm' ? SpanKind.CLIENT : SpanKind.INTERNAL, startTime: startMs, attributes: sink.values },
       parent.context,
     );
-    const capture: ContentCapture = field(event, 'captureContent') === false ? 'none' : this.config.capture;
+    const capture: ContentCapture = fields.captureContent === false ? 'none' : this.config.capture;
     const recording = span.isRecording();
     // The request messages are read (and copied, shallowly) now: frameworks may reuse and grow the array afterwards.
     // Nothing is read when no content is recorded or the span is not sampled.
     const messages = kind === 'llm' && capture !== 'none' && recording ? requestMessages(event) : undefined;
-    const idle = readCount(field(event, 'idleTimeoutMs'));
-    const metadataSession = readString(field(field(event, 'metadata'), 'sessionId'));
+    const idle = readCount(fields.idleTimeoutMs);
+    const metadataSession = fields.metadata === undefined ? undefined : readString(field(fields.metadata, 'sessionId'));
     const entry = new RecordedEntry(
       this,
       key,

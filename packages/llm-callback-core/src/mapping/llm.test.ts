@@ -353,6 +353,58 @@ describe('LLM span mapping', () => {
     expect(span?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(span?.attributes['gen_ai.usage.output_tokens']).toBe(3);
   });
+
+  it('a field that throws when read costs that field only, on the start and end events, params and usage', () => {
+    // Mappings read an event's fields directly and, when one read throws, read them again one by one: every other
+    // field must come out exactly as from the same events without the throwing field.
+    const throwingOn = <T extends object>(target: T, key: string): T =>
+      new Proxy(target, {
+        get(object, property, receiver) {
+          if (property === key) throw new Error(`reading ${key}`);
+          return Reflect.get(object, property, receiver);
+        },
+      });
+    const start = {
+      framework: 'test',
+      provider: 'openai',
+      model: 'gpt-4.1',
+      serverAddress: 'api.openai.com',
+      metadata: { sessionId: 'session-1', userId: 'user-1' },
+      params: { temperature: 0.3, maxTokens: 512, topP: 0.9, seed: 7 },
+    };
+    const end = {
+      finishReasons: ['stop'],
+      usage: { inputTokens: 120, outputTokens: 40, reasoningTokens: 10 },
+      responseId: 'resp-1',
+      responseModel: 'gpt-4.1-2025',
+      cost: 0.5,
+    };
+    const record = (startEvent: object, endEvent: object) => {
+      const recorder = createLlmSpanRecorder({ captureContent: false });
+      const key = `throwing-${Math.random()}`;
+      recorder.startCall({ ...(startEvent as CallStartEvent), key });
+      recorder.endCall({ ...endEvent, key });
+      const span = tracing.spans().at(-1);
+      if (!span) throw new Error('no span');
+      return span.attributes;
+    };
+    const without = (attributes: Record<string, unknown>, ...keys: string[]) =>
+      Object.fromEntries(Object.entries(attributes).filter(([key]) => !keys.includes(key)));
+    const expected = record(start, end);
+    expect(expected).toMatchObject({ 'gen_ai.request.top_p': 0.9, 'gen_ai.usage.reasoning_tokens': 10 });
+
+    // The spread copies the start event's getters' values, so the Proxy goes one level down for it.
+    const hostileStart = { ...start, params: throwingOn(start.params, 'topP') };
+    expect(record(hostileStart, end)).toEqual(without(expected, 'gen_ai.request.top_p'));
+    const hostileUsage = { ...end, usage: throwingOn(end.usage, 'reasoningTokens') };
+    expect(record(start, hostileUsage)).toEqual(
+      without(expected, 'gen_ai.usage.reasoning_tokens', 'gen_ai.usage.reasoning.output_tokens'),
+    );
+    const recorder = createLlmSpanRecorder({ captureContent: false });
+    recorder.startCall(throwingOn({ ...start, key: 'hostile-start' }, 'serverAddress') as CallStartEvent);
+    recorder.endCall(throwingOn({ ...end, key: 'hostile-start' }, 'responseModel'));
+    expect(tracing.spans().at(-1)?.attributes).toEqual(without(expected, 'server.address', 'gen_ai.response.model'));
+  });
 });
 
 describe('run span mapping', () => {

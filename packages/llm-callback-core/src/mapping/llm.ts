@@ -1,10 +1,27 @@
 import type { ResolvedConfig } from '../config.js';
 import { reportFailure } from '../internal/diag.js';
-import { field, readArray, readBoolean, readCount, readNumber, readString, readStringArray } from '../internal/read.js';
+import {
+  copyFields,
+  field,
+  readArray,
+  readBoolean,
+  readCount,
+  readNumber,
+  readString,
+  readStringArray,
+} from '../internal/read.js';
 import { isoTimestamp, toEpochMillis } from '../internal/time.js';
 import { toSafeJson, toSafeJsonRepeated, toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
-import type { CallEndEvent, CallStartEvent, ContentCapture, MessagePart, RedactionContext } from '../types.js';
+import type {
+  CallEndEvent,
+  CallStartEvent,
+  ContentCapture,
+  MessagePart,
+  RedactionContext,
+  RequestParams,
+  Usage,
+} from '../types.js';
 import { AttributeSink } from './attributes.js';
 import { indexedKeys } from './indexed-keys.js';
 import { joinedText, type NormalizedMessage, normalizeMessages } from './messages.js';
@@ -44,20 +61,27 @@ const REQUEST_TYPES: Readonly<Record<string, string>> = {
   rerank: 'rerank',
 };
 
+/** What the span's start reads of a call's start event. */
+export interface CallIdentity {
+  operation?: unknown;
+  provider?: unknown;
+  model?: unknown;
+}
+
 /** Attributes known when the call starts, given to the sampler. */
-export function llmStartAttributes(start: CallStartEvent, config: ResolvedConfig, sink: AttributeSink): void {
-  const operation = readString(field(start, 'operation')) ?? 'chat';
-  const provider = readString(field(start, 'provider'));
+export function llmStartAttributes(start: CallIdentity, config: ResolvedConfig, sink: AttributeSink): void {
+  const operation = readString(start.operation) ?? 'chat';
+  const provider = readString(start.provider);
   if (config.agentopsKeys) sink.set(ATTR.SPAN_KIND, 'llm');
   sink.set(ATTR.OPERATION_NAME, operation);
-  sink.set(ATTR.REQUEST_MODEL, readString(field(start, 'model')));
+  sink.set(ATTR.REQUEST_MODEL, readString(start.model));
   if (provider) sink.set(ATTR.PROVIDER_NAME, genaiProviderName(provider));
 }
 
 /** The span name: `{model}.llm` with AgentOps keys, else the GenAI `{operation} {model}`. */
-export function llmSpanName(start: CallStartEvent, config: ResolvedConfig): string {
-  const model = readString(field(start, 'model'));
-  const operation = readString(field(start, 'operation')) ?? 'chat';
+export function llmSpanName(start: CallIdentity, config: ResolvedConfig): string {
+  const model = readString(start.model);
+  const operation = readString(start.operation) ?? 'chat';
   if (config.agentopsKeys) return `${model ?? operation}.llm`;
   return model ? `${operation} ${model}` : operation;
 }
@@ -69,34 +93,36 @@ export function llmSpanName(start: CallStartEvent, config: ResolvedConfig): stri
 export function mapLlmAttributes(record: LlmCallRecord, config: ResolvedConfig, sink: AttributeSink): void {
   const { start, result } = record;
   const agentops = config.agentopsKeys;
+  const request = requestFields(start);
+  const ended = endFields(result);
   // One guard per group (if one fails, only its remaining attributes are lost), written out: this runs on every call.
   try {
-    mapRequest(start, agentops, config.framework, record.timing.chunkCount > 0, sink);
+    mapRequest(request, agentops, config.framework, record.timing.chunkCount > 0, sink);
   } catch (error) {
     reportFailure('mapping request', error);
   }
   try {
-    mapResponse(result, agentops, sink);
+    if (result !== undefined) mapResponse(ended, result, agentops, sink);
   } catch (error) {
     reportFailure('mapping response', error);
   }
   try {
-    mapExtraAttributes(field(result, 'attributes'), config, sink, 'llm');
+    mapExtraAttributes(ended.attributes, config, sink, 'llm');
   } catch (error) {
     reportFailure('mapping end attributes', error);
   }
   try {
-    mapUsage(result, agentops, sink);
+    mapUsage(ended, agentops, sink);
   } catch (error) {
     reportFailure('mapping usage', error);
   }
   try {
-    mapTiming(record, agentops, sink);
+    mapTiming(record, ended.firstChunkTime, agentops, sink);
   } catch (error) {
     reportFailure('mapping timing', error);
   }
   try {
-    mapMetadata(field(start, 'metadata'), record.sessionId, config, sink, 'llm');
+    mapMetadata(request.metadata, record.sessionId, config, sink, 'llm');
   } catch (error) {
     reportFailure('mapping metadata', error);
   }
@@ -172,51 +198,176 @@ function mostAttributesOf(messages: readonly NormalizedMessage[]): number {
   return most;
 }
 
+type RequestFields = Pick<
+  CallStartEvent,
+  'provider' | 'operation' | 'framework' | 'stream' | 'serverAddress' | 'serverPort' | 'params' | 'metadata'
+>;
+type EndFields = Pick<
+  CallEndEvent,
+  | 'responseId'
+  | 'responseModel'
+  | 'responseCreated'
+  | 'finishReasons'
+  | 'warnings'
+  | 'cost'
+  | 'usage'
+  | 'attributes'
+  | 'firstChunkTime'
+>;
+
+const REQUEST_KEYS = [
+  'provider',
+  'operation',
+  'framework',
+  'stream',
+  'serverAddress',
+  'serverPort',
+  'params',
+  'metadata',
+];
+const END_KEYS = [
+  'responseId',
+  'responseModel',
+  'responseCreated',
+  'finishReasons',
+  'warnings',
+  'cost',
+  'usage',
+  'attributes',
+  'firstChunkTime',
+];
+const PARAM_KEYS = [
+  'temperature',
+  'maxTokens',
+  'topP',
+  'topK',
+  'frequencyPenalty',
+  'presencePenalty',
+  'stopSequences',
+  'seed',
+  'choiceCount',
+  'responseFormat',
+  'toolChoice',
+];
+const USAGE_KEYS = [
+  'inputTokens',
+  'outputTokens',
+  'totalTokens',
+  'cacheReadInputTokens',
+  'cacheCreationInputTokens',
+  'reasoningTokens',
+  'estimated',
+];
+const NO_FIELDS = Object.freeze({});
+
+// The events' fields are read directly, each object's all at once (see `copyFields`: one inline cache per read, where
+// `field`, shared by every caller, goes megamorphic), and field by field only when a direct read throws.
+
+function requestFields(start: CallStartEvent): RequestFields {
+  try {
+    const { provider, operation, framework, stream, serverAddress, serverPort, params, metadata } = start;
+    return { provider, operation, framework, stream, serverAddress, serverPort, params, metadata };
+  } catch {
+    return copyFields<RequestFields>(start, REQUEST_KEYS);
+  }
+}
+
+function endFields(result: Partial<CallEndEvent> | undefined): EndFields {
+  if (result === undefined) return NO_FIELDS;
+  try {
+    const {
+      responseId,
+      responseModel,
+      responseCreated,
+      finishReasons,
+      warnings,
+      cost,
+      usage,
+      attributes,
+      firstChunkTime,
+    } = result;
+    return {
+      responseId,
+      responseModel,
+      responseCreated,
+      finishReasons,
+      warnings,
+      cost,
+      usage,
+      attributes,
+      firstChunkTime,
+    };
+  } catch {
+    return copyFields<EndFields>(result, END_KEYS);
+  }
+}
+
 function mapRequest(
-  start: CallStartEvent,
+  request: RequestFields,
   agentops: boolean,
-  framework: string | undefined,
+  defaultFramework: string | undefined,
   streamed: boolean,
   sink: AttributeSink,
 ): void {
-  const provider = readString(field(start, 'provider'));
-  const operation = readString(field(start, 'operation')) ?? 'chat';
+  const { provider, operation, framework, stream, serverAddress, serverPort, params } = request;
+  const providerName = readString(provider);
+  const operationName = readString(operation) ?? 'chat';
   if (agentops) {
-    if (provider) sink.set(ATTR.SYSTEM, shortProviderName(provider));
-    sink.set(ATTR.REQUEST_TYPE, Object.hasOwn(REQUEST_TYPES, operation) ? REQUEST_TYPES[operation] : 'unknown');
+    if (providerName) sink.set(ATTR.SYSTEM, shortProviderName(providerName));
+    sink.set(ATTR.REQUEST_TYPE, Object.hasOwn(REQUEST_TYPES, operationName) ? REQUEST_TYPES[operationName] : 'unknown');
   }
-  sink.set(ATTR.FRAMEWORK, readString(field(start, 'framework')) ?? framework);
+  sink.set(ATTR.FRAMEWORK, readString(framework) ?? defaultFramework);
   // Chunks prove a stream even when the framework did not say so.
-  const stream = streamed || readBoolean(field(start, 'stream'));
-  if (stream !== undefined) {
-    sink.set(ATTR.REQUEST_STREAM, stream);
-    if (agentops) sink.set(ATTR.REQUEST_STREAMING, stream);
+  const streaming = streamed || readBoolean(stream);
+  if (streaming !== undefined) {
+    sink.set(ATTR.REQUEST_STREAM, streaming);
+    if (agentops) sink.set(ATTR.REQUEST_STREAMING, streaming);
   }
-  sink.set(ATTR.SERVER_ADDRESS, readString(field(start, 'serverAddress')));
-  sink.set(ATTR.SERVER_PORT, readCount(field(start, 'serverPort')));
-  const params = field(start, 'params');
+  sink.set(ATTR.SERVER_ADDRESS, readString(serverAddress));
+  sink.set(ATTR.SERVER_PORT, readCount(serverPort));
   if (params === undefined) return;
-  sink.set(ATTR.REQUEST_TEMPERATURE, readNumber(field(params, 'temperature')));
-  sink.set(ATTR.REQUEST_MAX_TOKENS, readCount(field(params, 'maxTokens')));
-  sink.set(ATTR.REQUEST_TOP_P, readNumber(field(params, 'topP')));
-  sink.set(ATTR.REQUEST_TOP_K, readNumber(field(params, 'topK')));
-  sink.set(ATTR.REQUEST_FREQUENCY_PENALTY, readNumber(field(params, 'frequencyPenalty')));
-  sink.set(ATTR.REQUEST_PRESENCE_PENALTY, readNumber(field(params, 'presencePenalty')));
-  sink.set(ATTR.REQUEST_STOP_SEQUENCES, readStringArray(field(params, 'stopSequences')));
-  sink.set(ATTR.REQUEST_SEED, readNumber(field(params, 'seed')));
-  const choices = readCount(field(params, 'choiceCount'));
-  if (choices !== undefined && choices !== 1) sink.set(ATTR.REQUEST_CHOICE_COUNT, choices);
-  sink.set(ATTR.OUTPUT_TYPE, readString(field(params, 'responseFormat')));
-  sink.set(ATTR.TOOL_CHOICE, readString(field(params, 'toolChoice')));
+  // Reads first, then writes: a read that throws leaves nothing half written for the field-by-field retry.
+  try {
+    writeParams(params, sink);
+  } catch {
+    writeParams(copyFields<RequestParams>(params, PARAM_KEYS), sink);
+  }
 }
 
-function mapResponse(result: Partial<CallEndEvent> | undefined, agentops: boolean, sink: AttributeSink): void {
-  if (result === undefined) return;
-  sink.set(ATTR.RESPONSE_ID, readString(field(result, 'responseId')));
-  sink.set(ATTR.RESPONSE_MODEL, readString(field(result, 'responseModel')));
-  const created = toEpochMillis(field(result, 'responseCreated'));
+function writeParams(params: RequestParams, sink: AttributeSink): void {
+  const {
+    temperature,
+    maxTokens,
+    topP,
+    topK,
+    frequencyPenalty,
+    presencePenalty,
+    stopSequences,
+    seed,
+    choiceCount,
+    responseFormat,
+    toolChoice,
+  } = params;
+  sink.set(ATTR.REQUEST_TEMPERATURE, readNumber(temperature));
+  sink.set(ATTR.REQUEST_MAX_TOKENS, readCount(maxTokens));
+  sink.set(ATTR.REQUEST_TOP_P, readNumber(topP));
+  sink.set(ATTR.REQUEST_TOP_K, readNumber(topK));
+  sink.set(ATTR.REQUEST_FREQUENCY_PENALTY, readNumber(frequencyPenalty));
+  sink.set(ATTR.REQUEST_PRESENCE_PENALTY, readNumber(presencePenalty));
+  sink.set(ATTR.REQUEST_STOP_SEQUENCES, readStringArray(stopSequences));
+  sink.set(ATTR.REQUEST_SEED, readNumber(seed));
+  const choices = readCount(choiceCount);
+  if (choices !== undefined && choices !== 1) sink.set(ATTR.REQUEST_CHOICE_COUNT, choices);
+  sink.set(ATTR.OUTPUT_TYPE, readString(responseFormat));
+  sink.set(ATTR.TOOL_CHOICE, readString(toolChoice));
+}
+
+function mapResponse(ended: EndFields, result: Partial<CallEndEvent>, agentops: boolean, sink: AttributeSink): void {
+  sink.set(ATTR.RESPONSE_ID, readString(ended.responseId));
+  sink.set(ATTR.RESPONSE_MODEL, readString(ended.responseModel));
+  const created = toEpochMillis(ended.responseCreated);
   if (created !== undefined) sink.set(ATTR.RESPONSE_CREATED_AT, isoTimestamp(created));
-  let reasons = readStringArray(field(result, 'finishReasons'));
+  let reasons = readStringArray(ended.finishReasons);
   if (!reasons) {
     const fromOutputs: string[] = [];
     for (const output of readArray(field(result, 'outputs')) ?? []) {
@@ -229,28 +380,44 @@ function mapResponse(result: Partial<CallEndEvent> | undefined, agentops: boolea
     sink.set(ATTR.RESPONSE_FINISH_REASONS, reasons.map(normalizeFinishReason));
     if (agentops) sink.set(ATTR.RESPONSE_FINISH_REASON, reasons[0]);
   }
-  sink.set(ATTR.WARNINGS, readStringArray(field(result, 'warnings')));
+  sink.set(ATTR.WARNINGS, readStringArray(ended.warnings));
 }
 
-function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, sink: AttributeSink): void {
-  const cost = readNumber(field(result, 'cost'));
+function mapUsage(ended: EndFields, agentops: boolean, sink: AttributeSink): void {
+  const cost = readNumber(ended.cost);
   if (cost !== undefined && cost >= 0) sink.set(ATTR.USAGE_TOTAL_COST, cost);
-  const usage = field(result, 'usage');
+  const usage = ended.usage;
   if (usage === undefined) return;
-  const input = readCount(field(usage, 'inputTokens'));
-  const output = readCount(field(usage, 'outputTokens'));
+  try {
+    writeUsage(usage, agentops, sink);
+  } catch {
+    writeUsage(copyFields<Usage>(usage, USAGE_KEYS), agentops, sink);
+  }
+}
+
+function writeUsage(usage: Usage, agentops: boolean, sink: AttributeSink): void {
+  const {
+    inputTokens,
+    outputTokens,
+    totalTokens,
+    cacheReadInputTokens,
+    cacheCreationInputTokens,
+    reasoningTokens,
+    estimated,
+  } = usage;
+  const input = readCount(inputTokens);
+  const output = readCount(outputTokens);
   const total =
-    readCount(field(usage, 'totalTokens')) ??
-    (input !== undefined || output !== undefined ? (input ?? 0) + (output ?? 0) : undefined);
-  const cacheRead = readCount(field(usage, 'cacheReadInputTokens'));
-  const cacheCreation = readCount(field(usage, 'cacheCreationInputTokens'));
-  const reasoning = readCount(field(usage, 'reasoningTokens'));
+    readCount(totalTokens) ?? (input !== undefined || output !== undefined ? (input ?? 0) + (output ?? 0) : undefined);
+  const cacheRead = readCount(cacheReadInputTokens);
+  const cacheCreation = readCount(cacheCreationInputTokens);
+  const reasoning = readCount(reasoningTokens);
   sink.set(ATTR.USAGE_INPUT_TOKENS, input);
   sink.set(ATTR.USAGE_OUTPUT_TOKENS, output);
   sink.set(ATTR.USAGE_CACHE_READ_INPUT_TOKENS, cacheRead);
   sink.set(ATTR.USAGE_CACHE_CREATION_INPUT_TOKENS, cacheCreation);
   sink.set(ATTR.USAGE_REASONING_OUTPUT_TOKENS, reasoning);
-  if (field(usage, 'estimated') === true) sink.set(ATTR.USAGE_ESTIMATED, true);
+  if (estimated === true) sink.set(ATTR.USAGE_ESTIMATED, true);
   if (!agentops) return;
   sink.set(ATTR.USAGE_PROMPT_TOKENS, input);
   sink.set(ATTR.USAGE_COMPLETION_TOKENS, output);
@@ -260,9 +427,9 @@ function mapUsage(result: Partial<CallEndEvent> | undefined, agentops: boolean, 
   sink.set(ATTR.USAGE_REASONING_TOKENS, reasoning);
 }
 
-function mapTiming(record: LlmCallRecord, agentops: boolean, sink: AttributeSink): void {
+function mapTiming(record: LlmCallRecord, firstChunkTime: unknown, agentops: boolean, sink: AttributeSink): void {
   const { timing, startMs } = record;
-  const reported = toEpochMillis(field(record.result, 'firstChunkTime'));
+  const reported = toEpochMillis(firstChunkTime);
   const firstChunkMs = timing.firstChunkMs ?? reported;
   if (firstChunkMs === undefined) return;
   const timeToFirstChunk = Math.max(0, firstChunkMs - startMs) / 1000;
