@@ -1,5 +1,5 @@
 import type { CallEndEvent, OutputMessage, Usage } from '@agentops/llm-callback-core';
-import { field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { copyFields, field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { mapMessage, messageData, messageRole } from './map-messages.js';
 import { firstOf, hasDefined, list, safely } from './read.js';
 
@@ -17,7 +17,20 @@ function generationsOf(output: unknown): unknown[] {
 
 /** The object holding a generation's message fields (`undefined` without a message). */
 function messageDataOf(generation: unknown): unknown {
-  return messageData(field(generation, 'message'));
+  return messageData(messageOf(generation));
+}
+
+/**
+ * A generation's `message`. A read of its own rather than `field`: `field` serves every key of every payload, so its
+ * one property read goes megamorphic, where this one sees generations only.
+ */
+function messageOf(generation: unknown): unknown {
+  if (generation === null || typeof generation !== 'object') return undefined;
+  try {
+    return (generation as { message?: unknown }).message;
+  } catch {
+    return undefined;
+  }
 }
 
 const FINISH_REASON_KEYS = ['finish_reason', 'stop_reason', 'done_reason', 'finishReason'] as const;
@@ -38,17 +51,43 @@ function readable(value: unknown): boolean {
   return value !== null && (typeof value === 'object' || typeof value === 'function');
 }
 
+/** What {@link usageFromMetadata} reads of a `usage_metadata`, read directly and all at once (see `copyFields`). */
+interface UsageMetadataFields {
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+  total_tokens?: unknown;
+  input_token_details?: unknown;
+  output_token_details?: unknown;
+}
+
+const USAGE_METADATA_KEYS = [
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'input_token_details',
+  'output_token_details',
+];
+
 /** `usage_metadata` (LangChain's standard shape) → core usage. */
 export function usageFromMetadata(usage: unknown): Usage | undefined {
   if (!readable(usage)) return undefined;
-  const input = field(usage, 'input_token_details');
+  let fields: UsageMetadataFields;
+  try {
+    const { input_tokens, output_tokens, total_tokens, input_token_details, output_token_details } =
+      usage as UsageMetadataFields;
+    fields = { input_tokens, output_tokens, total_tokens, input_token_details, output_token_details };
+  } catch {
+    fields = copyFields<UsageMetadataFields>(usage, USAGE_METADATA_KEYS);
+  }
+  const input = fields.input_token_details;
+  const output = fields.output_token_details;
   const mapped: Usage = {
-    inputTokens: readCount(field(usage, 'input_tokens')),
-    outputTokens: readCount(field(usage, 'output_tokens')),
-    totalTokens: readCount(field(usage, 'total_tokens')),
-    cacheReadInputTokens: readCount(field(input, 'cache_read')),
-    cacheCreationInputTokens: readCount(field(input, 'cache_creation')),
-    reasoningTokens: readCount(field(field(usage, 'output_token_details'), 'reasoning')),
+    inputTokens: readCount(fields.input_tokens),
+    outputTokens: readCount(fields.output_tokens),
+    totalTokens: readCount(fields.total_tokens),
+    cacheReadInputTokens: input === undefined ? undefined : readCount(field(input, 'cache_read')),
+    cacheCreationInputTokens: input === undefined ? undefined : readCount(field(input, 'cache_creation')),
+    reasoningTokens: output === undefined ? undefined : readCount(field(output, 'reasoning')),
   };
   return hasDefined(mapped) ? mapped : undefined;
 }
@@ -140,7 +179,7 @@ export function responseModelOf(output: unknown): string | undefined {
 
 /** One generation → one output message: the chat message when there is one, else the generated text. */
 export function mapGeneration(generation: unknown): OutputMessage | undefined {
-  const message = field(generation, 'message');
+  const message = messageOf(generation);
   const mapped = message === undefined ? undefined : mapMessage(message);
   const text = readString(field(generation, 'text'));
   const parts = mapped?.parts ?? [];
@@ -151,7 +190,7 @@ export function mapGeneration(generation: unknown): OutputMessage | undefined {
 
 /** True when {@link mapGeneration} would make a message of `generation`: it has a message with a role, or text. */
 function hasOutput(generation: unknown): boolean {
-  const message = field(generation, 'message');
+  const message = messageOf(generation);
   return (
     (message !== undefined && messageRole(message) !== undefined) || readString(field(generation, 'text')) !== undefined
   );

@@ -1,5 +1,6 @@
 import type { CallStartEvent, RequestParams, ToolDefinition } from '@agentops/llm-callback-core';
 import {
+  copyFields,
   field,
   readArray,
   readCount,
@@ -63,32 +64,146 @@ export function requestModelOf(serialized: unknown, invocationParams: unknown, m
   );
 }
 
-// Key lists are constants: the mapping runs on every call.
-const MAX_TOKENS_KEYS = [
+/**
+ * The request fields of `invocation_params` under every name a LangChain integration uses, read directly and all at
+ * once (see `copyFields` in the adapter kit: probing key lists with `field` costs a megamorphic read per key).
+ */
+interface InvocationFields {
+  temperature?: unknown;
+  max_tokens?: unknown;
+  max_completion_tokens?: unknown;
+  maxTokens?: unknown;
+  max_output_tokens?: unknown;
+  maxOutputTokens?: unknown;
+  num_predict?: unknown;
+  top_p?: unknown;
+  topP?: unknown;
+  top_k?: unknown;
+  topK?: unknown;
+  frequency_penalty?: unknown;
+  frequencyPenalty?: unknown;
+  presence_penalty?: unknown;
+  presencePenalty?: unknown;
+  stop?: unknown;
+  stop_sequences?: unknown;
+  stopSequences?: unknown;
+  seed?: unknown;
+  n?: unknown;
+  response_format?: unknown;
+  tool_choice?: unknown;
+}
+
+const INVOCATION_KEYS = [
+  'temperature',
   'max_tokens',
   'max_completion_tokens',
   'maxTokens',
   'max_output_tokens',
   'maxOutputTokens',
   'num_predict',
-] as const;
-const TOP_P_KEYS = ['top_p', 'topP'] as const;
-const TOP_K_KEYS = ['top_k', 'topK'] as const;
-const FREQUENCY_PENALTY_KEYS = ['frequency_penalty', 'frequencyPenalty'] as const;
-const PRESENCE_PENALTY_KEYS = ['presence_penalty', 'presencePenalty'] as const;
-const STOP_KEYS = ['stop', 'stop_sequences', 'stopSequences'] as const;
+  'top_p',
+  'topP',
+  'top_k',
+  'topK',
+  'frequency_penalty',
+  'frequencyPenalty',
+  'presence_penalty',
+  'presencePenalty',
+  'stop',
+  'stop_sequences',
+  'stopSequences',
+  'seed',
+  'n',
+  'response_format',
+  'tool_choice',
+];
+
+function invocationFields(params: unknown): InvocationFields {
+  if (params === null || typeof params !== 'object') return {};
+  try {
+    const {
+      temperature,
+      max_tokens,
+      max_completion_tokens,
+      maxTokens,
+      max_output_tokens,
+      maxOutputTokens,
+      num_predict,
+      top_p,
+      topP,
+      top_k,
+      topK,
+      frequency_penalty,
+      frequencyPenalty,
+      presence_penalty,
+      presencePenalty,
+      stop,
+      stop_sequences,
+      stopSequences,
+      seed,
+      n,
+      response_format,
+      tool_choice,
+    } = params as InvocationFields;
+    return {
+      temperature,
+      max_tokens,
+      max_completion_tokens,
+      maxTokens,
+      max_output_tokens,
+      maxOutputTokens,
+      num_predict,
+      top_p,
+      topP,
+      top_k,
+      topK,
+      frequency_penalty,
+      frequencyPenalty,
+      presence_penalty,
+      presencePenalty,
+      stop,
+      stop_sequences,
+      stopSequences,
+      seed,
+      n,
+      response_format,
+      tool_choice,
+    };
+  } catch {
+    return copyFields<InvocationFields>(params, INVOCATION_KEYS);
+  }
+}
+
+/** LangSmith's `ls_*` request fields of the run metadata, read directly (see `copyFields`). */
+interface LsParamFields {
+  ls_temperature?: unknown;
+  ls_max_tokens?: unknown;
+  ls_stop?: unknown;
+}
+
+const LS_PARAM_KEYS = ['ls_temperature', 'ls_max_tokens', 'ls_stop'];
+
+function lsParamFields(metadata: unknown): LsParamFields {
+  if (metadata === null || typeof metadata !== 'object') return {};
+  try {
+    const { ls_temperature, ls_max_tokens, ls_stop } = metadata as LsParamFields;
+    return { ls_temperature, ls_max_tokens, ls_stop };
+  } catch {
+    return copyFields<LsParamFields>(metadata, LS_PARAM_KEYS);
+  }
+}
+
 const TOOL_CHOICE_KEYS = ['name', 'type'] as const;
 
 /** `response_format` → the core's output type (`json_object` / `json_schema` → `json`). */
-function responseFormatOf(params: unknown): string | undefined {
-  const format = field(params, 'response_format');
+function responseFormatOf(format: unknown): string | undefined {
+  if (format === undefined) return undefined;
   const type = readString(format) ?? readString(field(format, 'type'));
   return type?.startsWith('json') ? 'json' : type;
 }
 
 /** `tool_choice` as a string: `auto`/`none`/`required`/`any`, or the forced tool's name. */
-function toolChoiceOf(params: unknown): string | undefined {
-  const choice = field(params, 'tool_choice');
+function toolChoiceOf(choice: unknown): string | undefined {
   if (choice === undefined) return undefined;
   return (
     readString(choice) ?? readString(path(choice, 'function', 'name')) ?? firstOf(choice, readString, TOOL_CHOICE_KEYS)
@@ -97,20 +212,32 @@ function toolChoiceOf(params: unknown): string | undefined {
 
 /** Request parameters from `invocation_params` (snake or camel case), falling back to the `ls_*` metadata. */
 export function mapRequestParams(invocationParams: unknown, metadata: unknown): RequestParams | undefined {
-  const p = invocationParams;
+  const p = invocationFields(invocationParams);
+  const { ls_temperature, ls_max_tokens, ls_stop } = lsParamFields(metadata);
   // Absent values stay `undefined`: the core reads them as not set.
   const params: RequestParams = {
-    temperature: readNumber(field(p, 'temperature')) ?? readNumber(field(metadata, 'ls_temperature')),
-    maxTokens: firstOf(p, readNumber, MAX_TOKENS_KEYS) ?? readNumber(field(metadata, 'ls_max_tokens')),
-    topP: firstOf(p, readNumber, TOP_P_KEYS),
-    topK: firstOf(p, readNumber, TOP_K_KEYS),
-    frequencyPenalty: firstOf(p, readNumber, FREQUENCY_PENALTY_KEYS),
-    presencePenalty: firstOf(p, readNumber, PRESENCE_PENALTY_KEYS),
-    stopSequences: firstOf(p, readStringArray, STOP_KEYS) ?? readStringArray(field(metadata, 'ls_stop')),
-    seed: readNumber(field(p, 'seed')),
-    choiceCount: readCount(field(p, 'n')),
-    responseFormat: responseFormatOf(p),
-    toolChoice: toolChoiceOf(p),
+    temperature: readNumber(p.temperature) ?? readNumber(ls_temperature),
+    maxTokens:
+      readNumber(p.max_tokens) ??
+      readNumber(p.max_completion_tokens) ??
+      readNumber(p.maxTokens) ??
+      readNumber(p.max_output_tokens) ??
+      readNumber(p.maxOutputTokens) ??
+      readNumber(p.num_predict) ??
+      readNumber(ls_max_tokens),
+    topP: readNumber(p.top_p) ?? readNumber(p.topP),
+    topK: readNumber(p.top_k) ?? readNumber(p.topK),
+    frequencyPenalty: readNumber(p.frequency_penalty) ?? readNumber(p.frequencyPenalty),
+    presencePenalty: readNumber(p.presence_penalty) ?? readNumber(p.presencePenalty),
+    stopSequences:
+      readStringArray(p.stop) ??
+      readStringArray(p.stop_sequences) ??
+      readStringArray(p.stopSequences) ??
+      readStringArray(ls_stop),
+    seed: readNumber(p.seed),
+    choiceCount: readCount(p.n),
+    responseFormat: responseFormatOf(p.response_format),
+    toolChoice: toolChoiceOf(p.tool_choice),
   };
   return hasDefined(params) ? params : undefined;
 }

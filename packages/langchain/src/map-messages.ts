@@ -1,5 +1,5 @@
 import type { Message, MessagePart, ToolCallPart } from '@agentops/llm-callback-core';
-import { field, readString } from '@agentops/llm-callback-core/adapter-kit';
+import { copyFields, field, readString } from '@agentops/llm-callback-core/adapter-kit';
 import { firstOf, isRecord, list, lookup, path, safely } from './read.js';
 
 /** LangChain message type (`getType()`) → chat role. `generic` messages carry their own role. */
@@ -29,7 +29,28 @@ interface MessageView {
   data: unknown;
 }
 
-const TYPE_METHODS = ['getType', '_getType'] as const;
+/** What {@link viewOf} reads of a message, read directly and all at once (see `copyFields` in the adapter kit). */
+interface MessageFields {
+  lc?: unknown;
+  type?: unknown;
+  id?: unknown;
+  kwargs?: unknown;
+  getType?: unknown;
+  _getType?: unknown;
+  role?: unknown;
+}
+
+const MESSAGE_KEYS = ['lc', 'type', 'id', 'kwargs', 'getType', '_getType', 'role'];
+
+function messageFields(message: unknown): MessageFields {
+  if (message === null || (typeof message !== 'object' && typeof message !== 'function')) return {};
+  try {
+    const { lc, type, id, kwargs, getType, _getType, role } = message as MessageFields;
+    return { lc, type, id, kwargs, getType, _getType, role };
+  } catch {
+    return copyFields<MessageFields>(message, MESSAGE_KEYS);
+  }
+}
 
 /** The type a message's `getType()` reports; a method that throws reports nothing. */
 function reportedType(message: unknown, method: unknown): string | undefined {
@@ -46,15 +67,14 @@ function reportedType(message: unknown, method: unknown): string | undefined {
  * another copy of `@langchain/core`, and serialized messages (`{lc: 1, type: 'constructor', id, kwargs}`) also occur.
  */
 function viewOf(message: unknown): MessageView {
-  if (field(message, 'lc') === 1 && field(message, 'type') === 'constructor') {
-    const className = readString(list(field(message, 'id')).at(-1))?.replace(/Chunk$/, '');
-    return { type: className ? lookup(TYPE_BY_CLASS, className) : undefined, data: field(message, 'kwargs') };
+  const fields = messageFields(message);
+  if (fields.lc === 1 && fields.type === 'constructor') {
+    const className = readString(list(fields.id).at(-1))?.replace(/Chunk$/, '');
+    return { type: className ? lookup(TYPE_BY_CLASS, className) : undefined, data: fields.kwargs };
   }
-  for (const method of TYPE_METHODS) {
-    const type = reportedType(message, field(message, method));
-    if (type) return { type, data: message };
-  }
-  return { type: readString(field(message, 'type')) ?? readString(field(message, 'role')), data: message };
+  const type = reportedType(message, fields.getType) ?? reportedType(message, fields._getType);
+  if (type) return { type, data: message };
+  return { type: readString(fields.type) ?? readString(fields.role), data: message };
 }
 
 /** The object holding a message's fields (`kwargs` for a serialized message, else the message itself). */

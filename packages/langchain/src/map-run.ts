@@ -1,5 +1,5 @@
 import type { CallMetadata, ErrorInfo, RunStartEvent } from '@agentops/llm-callback-core';
-import { field, readString, readStringArray } from '@agentops/llm-callback-core/adapter-kit';
+import { copyFields, field, readString, readStringArray } from '@agentops/llm-callback-core/adapter-kit';
 import { hasDefined, list, lookup, path, readStringOnly } from './read.js';
 
 /** What a chain, agent, tool or retriever start says, as a core run-start event (the handler adds key and parents). */
@@ -18,16 +18,35 @@ export function runNameOf(serialized: unknown, runName: unknown, fallback: strin
   return readString(runName) ?? readString(field(serialized, 'name')) ?? classPath(serialized).at(-1) ?? fallback;
 }
 
+/** What {@link mapRunMetadata} reads of run metadata, read directly and all at once (see `copyFields`). */
+interface RunMetadataFields {
+  thread_id?: unknown;
+  conversation_id?: unknown;
+  session_id?: unknown;
+  user_id?: unknown;
+  userId?: unknown;
+}
+
+const RUN_METADATA_KEYS = ['thread_id', 'conversation_id', 'session_id', 'user_id', 'userId'];
+
+function runMetadataFields(metadata: unknown): RunMetadataFields {
+  if (metadata === null || typeof metadata !== 'object') return {};
+  try {
+    const { thread_id, conversation_id, session_id, user_id, userId } = metadata as RunMetadataFields;
+    return { thread_id, conversation_id, session_id, user_id, userId };
+  } catch {
+    return copyFields<RunMetadataFields>(metadata, RUN_METADATA_KEYS);
+  }
+}
+
 /** Run metadata → core metadata: the user's tags (not LangChain's), conversation and user ids. */
 export function mapRunMetadata(metadata: unknown, tags: unknown): CallMetadata | undefined {
   const userTags = readStringArray(tags)?.filter((tag) => !SYSTEM_TAG.test(tag));
+  const fields = runMetadataFields(metadata);
   const mapped: CallMetadata = {
     tags: userTags && userTags.length > 0 ? userTags : undefined,
-    conversationId:
-      readString(field(metadata, 'thread_id')) ??
-      readString(field(metadata, 'conversation_id')) ??
-      readString(field(metadata, 'session_id')),
-    userId: readString(field(metadata, 'user_id')) ?? readString(field(metadata, 'userId')),
+    conversationId: readString(fields.thread_id) ?? readString(fields.conversation_id) ?? readString(fields.session_id),
+    userId: readString(fields.user_id) ?? readString(fields.userId),
   };
   return hasDefined(mapped) ? mapped : undefined;
 }

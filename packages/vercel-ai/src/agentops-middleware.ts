@@ -5,6 +5,7 @@ import {
   extractCallOptions,
   mapCallOptionsInto,
   mergeMetadata,
+  promptOf,
 } from './map-call-options.js';
 import { guard, isRecordedCall, keyGenerator, type ModelCall, runModelCall, startModelCall } from './model-call.js';
 import type { AgentOpsMiddleware, AgentOpsMiddlewareOptions } from './types.js';
@@ -54,7 +55,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
     if (isRecordedCall()) return undefined;
     // Each mapping step is guarded on its own: a payload that breaks one costs its attributes, not the span.
     const call = guard(() => (isObject(params) && extracted.get(params)) || extractCallOptions(params));
-    const prompt = field(params, 'prompt');
+    const prompt = promptOf(params);
     const attempt = isObject(prompt) ? (failures.get(prompt) ?? 0) : 0;
     const { provider, modelId } = modelIdentity(model);
     const event: CallStartEvent = {
@@ -75,7 +76,7 @@ export function agentopsMiddleware<V extends 'v3' | 'v4' = 'v3'>(
 
   function noteFailure(params: unknown, call: ModelCall): void {
     guard(() => {
-      const prompt = field(params, 'prompt');
+      const prompt = promptOf(params);
       if (isObject(prompt)) failures.set(prompt, call.attempt + 1);
     });
   }

@@ -35,7 +35,7 @@ export interface MappedCallOptions {
 export function mapCallOptions(options: unknown): MappedCallOptions {
   const mapped: MappedCallOptions = { params: mapParams(options) };
   assign(mapped, 'tools', mapTools(field(options, 'tools')));
-  assign(mapped, 'messages', mapPrompt(field(options, 'prompt')));
+  assign(mapped, 'messages', mapPrompt(promptOf(options)));
   return mapped;
 }
 
@@ -47,8 +47,29 @@ export function mapCallOptionsInto(event: CallStartEvent, options: unknown, with
   event.params = mapParams(options);
   const tools = withContent ? mapTools(field(options, 'tools')) : undefined;
   if (tools !== undefined) event.tools = tools;
-  const prompt = field(options, 'prompt');
+  const prompt = promptOf(options);
   event.buildMessages = () => mapPrompt(prompt);
+}
+
+/**
+ * The call options' `prompt`. Reads of their own rather than `field`: `field` serves every key of every payload, so its
+ * one property read goes megamorphic, where these see call options only.
+ */
+export function promptOf(options: unknown): unknown {
+  try {
+    return (options as { prompt?: unknown }).prompt;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The call options' `providerOptions` (see {@link promptOf}). */
+function providerOptionsOf(options: unknown): unknown {
+  try {
+    return (options as { providerOptions?: unknown }).providerOptions;
+  } catch {
+    return undefined;
+  }
 }
 
 const PARAM_OPTION_KEYS = [
@@ -289,7 +310,7 @@ export interface ExtractedCallOptions<P> {
  * Never mutates the caller's objects.
  */
 export function extractCallOptions<P>(params: P): ExtractedCallOptions<P> {
-  const providerOptions = readRecord(field(params, 'providerOptions'));
+  const providerOptions = readRecord(providerOptionsOf(params));
   if (providerOptions === undefined || !(PROVIDER_OPTIONS_KEY in providerOptions)) return { params };
   const { [PROVIDER_OPTIONS_KEY]: ours, ...rest } = providerOptions;
   const stripped = { ...params, providerOptions: Object.keys(rest).length > 0 ? rest : undefined };

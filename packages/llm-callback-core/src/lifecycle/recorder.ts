@@ -215,6 +215,15 @@ function readKey(event: unknown): string | undefined {
   return keyOf(field(event, 'key'));
 }
 
+/** An outcome event's `endTime`: a read of its own, monomorphic where `field` (shared by every read) is not. */
+function endTimeOf(event: OutcomeEvent): unknown {
+  try {
+    return (event as { endTime?: unknown }).endTime;
+  } catch {
+    return undefined;
+  }
+}
+
 function keyOf(key: unknown): string | undefined {
   if (typeof key === 'string' && key.length > 0) return key;
   if (typeof key === 'number' && Number.isFinite(key)) return String(key);
@@ -536,7 +545,7 @@ class Recorder implements LlmSpanRecorder {
       else this.owner.duplicates++;
       return;
     }
-    const endMs = toEpochMillis(field(event, 'endTime')) ?? now;
+    const endMs = toEpochMillis(endTimeOf(event)) ?? now;
     const windowMs = options === undefined ? undefined : readCount(field(options, 'mergeWindowMs'));
     if (windowMs !== undefined && windowMs > 0) {
       const timer = setTimeout(() => {

@@ -1,8 +1,8 @@
 import type { ResolvedConfig } from '../config.js';
-import { field, readString, readStringArray } from '../internal/read.js';
+import { copyFields, field, readString, readStringArray } from '../internal/read.js';
 import { toSafeText } from '../redaction/safe-json.js';
 import { ATTR } from '../semconv.js';
-import type { RunKind } from '../types.js';
+import type { CallMetadata, RunKind } from '../types.js';
 import type { AttributeSink } from './attributes.js';
 
 /** Session, user, conversation, tags and the caller's extra attributes (filtered and redacted). */
@@ -13,23 +13,36 @@ export function mapMetadata(
   sink: AttributeSink,
   spanKind: 'llm' | RunKind,
 ): void {
+  if (metadata === undefined) {
+    sink.set(ATTR.SESSION_ID_GENERAL, inheritedSessionId);
+    return;
+  }
+  const { sessionId, userId, conversationId, tags, attributes } = metadataFields(metadata);
   // Ids and tags are caller-supplied text too: an email as a user id is PII like any other.
   const redact = (value: string | undefined, attribute: string) =>
     value === undefined ? undefined : toSafeText(value, config.redactor, { attribute, spanKind });
-  sink.set(
-    ATTR.SESSION_ID_GENERAL,
-    redact(readString(field(metadata, 'sessionId')), ATTR.SESSION_ID_GENERAL) ?? inheritedSessionId,
-  );
-  sink.set(ATTR.USER_ID, redact(readString(field(metadata, 'userId')), ATTR.USER_ID));
-  if (spanKind === 'llm')
-    sink.set(ATTR.CONVERSATION_ID, redact(readString(field(metadata, 'conversationId')), ATTR.CONVERSATION_ID));
-  const tags = readStringArray(field(metadata, 'tags'));
-  if (tags && config.agentopsKeys)
+  sink.set(ATTR.SESSION_ID_GENERAL, redact(readString(sessionId), ATTR.SESSION_ID_GENERAL) ?? inheritedSessionId);
+  sink.set(ATTR.USER_ID, redact(readString(userId), ATTR.USER_ID));
+  if (spanKind === 'llm') sink.set(ATTR.CONVERSATION_ID, redact(readString(conversationId), ATTR.CONVERSATION_ID));
+  const tagList = readStringArray(tags);
+  if (tagList && config.agentopsKeys)
     sink.set(
       ATTR.TAGS,
-      tags.map((tag) => redact(tag, ATTR.TAGS) as string),
+      tagList.map((tag) => redact(tag, ATTR.TAGS) as string),
     );
-  mapExtraAttributes(field(metadata, 'attributes'), config, sink, spanKind);
+  mapExtraAttributes(attributes, config, sink, spanKind);
+}
+
+const METADATA_KEYS = ['sessionId', 'userId', 'conversationId', 'tags', 'attributes'];
+
+/** The metadata fields, read directly and all at once, field by field only if a read throws (see `copyFields`). */
+function metadataFields(metadata: unknown): CallMetadata {
+  try {
+    const { sessionId, userId, conversationId, tags, attributes } = metadata as CallMetadata;
+    return { sessionId, userId, conversationId, tags, attributes };
+  } catch {
+    return copyFields<CallMetadata>(metadata, METADATA_KEYS);
+  }
 }
 
 /** Caller-supplied attributes: never-exported keys dropped, string values redacted. */
