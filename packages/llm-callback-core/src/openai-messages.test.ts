@@ -207,6 +207,33 @@ describe('fromOpenAIChatMessages', () => {
     expect(fromOpenAIChatMessages([{ role: 'user', content: proxy }])).toBeUndefined();
     expect(fromOpenAIChatMessages([cyclic])).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'ok' }] }]);
   });
+
+  it('a field that throws costs that field only: a tool call keeps its name and arguments without its id', () => {
+    const call = {
+      get id(): string {
+        throw new Error('getter');
+      },
+      type: 'function',
+      function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+    };
+    const message = {
+      role: 'assistant',
+      content: 'Checking.',
+      tool_calls: [call],
+      get name(): string {
+        throw new Error('getter');
+      },
+    };
+    expect(fromOpenAIChatMessages([message])).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: 'Checking.' },
+          { type: 'tool_call', id: undefined, name: 'get_weather', arguments: '{"city":"Paris"}' },
+        ],
+      },
+    ]);
+  });
 });
 
 describe('fromOpenAIMessage', () => {

@@ -7,7 +7,7 @@
  * Every function is pure and defensive: a wrong type, a throwing getter or a Proxy reads as "nothing here", never as
  * an exception, and what cannot be read is skipped rather than guessed.
  */
-import { field, readArray, readString, safeIndex } from './internal/read.js';
+import { copyFields, field, readArray, readString, safeIndex } from './internal/read.js';
 import type { Message, MessagePart, OutputMessage, ToolDefinition } from './types.js';
 
 function isObject(value: unknown): value is object {
@@ -67,18 +67,28 @@ export function fromOpenAIMessage(value: unknown, defaultRole = 'user'): Message
     if (typeof value === 'string')
       return value ? { role: defaultRole, parts: [{ type: 'text', content: value }] } : undefined;
     if (!isObject(value)) return undefined;
-    const type = field(value, 'type');
+    const {
+      type,
+      role: roleField,
+      reasoning_content,
+      content,
+      tool_call_id,
+      call_id,
+      name: nameField,
+      output,
+      tool_calls,
+      function_call,
+    } = messageFields(value);
     const bare = type === 'function_call' || type === 'reasoning';
     const toolOutput = type === 'function_call_output';
-    const role = readString(field(value, 'role')) ?? (toolOutput ? 'tool' : bare ? 'assistant' : defaultRole);
+    const role = readString(roleField) ?? (toolOutput ? 'tool' : bare ? 'assistant' : defaultRole);
     const parts: MessagePart[] = [];
-    const reasoning = readString(field(value, 'reasoning_content'));
+    const reasoning = readString(reasoning_content);
     if (reasoning) parts.push({ type: 'reasoning', content: reasoning });
-    const content = field(value, 'content');
     if (role === 'tool' || role === 'function' || toolOutput) {
-      const callId = readString(field(value, 'tool_call_id')) ?? readString(field(value, 'call_id'));
-      const id = callId ?? (role === 'function' ? readString(field(value, 'name')) : undefined);
-      parts.push({ type: 'tool_call_response', id, response: toolResponse(content ?? field(value, 'output')) });
+      const callId = readString(tool_call_id) ?? readString(call_id);
+      const id = callId ?? (role === 'function' ? readString(nameField) : undefined);
+      parts.push({ type: 'tool_call_response', id, response: toolResponse(content ?? output) });
     } else if (bare || content === undefined) {
       // A bare Responses-API item is itself the part.
       const part = fromPart(value);
@@ -86,16 +96,61 @@ export function fromOpenAIMessage(value: unknown, defaultRole = 'user'): Message
     } else {
       parts.push(...fromOpenAIContent(content));
     }
-    for (const call of itemsOf(field(value, 'tool_calls'))) {
-      const part = toolCall(call);
-      if (part) parts.push(part);
+    if (tool_calls !== undefined) {
+      for (const call of itemsOf(tool_calls)) {
+        const part = toolCall(call);
+        if (part) parts.push(part);
+      }
     }
-    const legacy = toolCall({ function: field(value, 'function_call') });
-    if (legacy) parts.push(legacy);
+    if (function_call !== undefined) {
+      const legacy = toolCall({ function: function_call });
+      if (legacy) parts.push(legacy);
+    }
     if (!parts.length) return undefined;
-    const name = readString(field(value, 'name'));
+    const name = readString(nameField);
     return name && role !== 'function' && !bare ? { role, parts, name } : { role, parts };
   });
+}
+
+/** What {@link fromOpenAIMessage} reads of a message or item. */
+interface OpenAIMessageFields {
+  type?: unknown;
+  role?: unknown;
+  reasoning_content?: unknown;
+  content?: unknown;
+  tool_call_id?: unknown;
+  call_id?: unknown;
+  name?: unknown;
+  output?: unknown;
+  tool_calls?: unknown;
+  function_call?: unknown;
+}
+
+const MESSAGE_KEYS = [
+  'type',
+  'role',
+  'reasoning_content',
+  'content',
+  'tool_call_id',
+  'call_id',
+  'name',
+  'output',
+  'tool_calls',
+  'function_call',
+];
+
+/**
+ * A message's fields, read directly and all at once, field by field only when a read throws (see `copyFields`):
+ * every message of every recorded call comes through here.
+ */
+function messageFields(message: object): OpenAIMessageFields {
+  try {
+    const { type, role, reasoning_content, content, tool_call_id, call_id, name, output, tool_calls, function_call } =
+      message as OpenAIMessageFields;
+    return { type, role, reasoning_content, content, tool_call_id, call_id, name, output, tool_calls, function_call };
+  } catch {
+    return copyFields<OpenAIMessageFields>(message, MESSAGE_KEYS);
+  }
 }
 
 /**
@@ -143,13 +198,14 @@ export function fromOpenAITools(value: unknown): ToolDefinition[] | undefined {
     const tools: ToolDefinition[] = [];
     for (const item of itemsOf(value)) {
       if (!isObject(item)) continue;
-      const fn = field(item, 'function');
-      const definition = isObject(fn) ? fn : item;
-      const type = readString(field(item, 'type')) ?? 'function';
-      const name = readString(field(definition, 'name')) ?? (type === 'function' ? undefined : type);
+      const itemFields = toolFields(item);
+      const fn = itemFields.function;
+      const definition = isObject(fn) ? toolFields(fn) : itemFields;
+      const type = readString(itemFields.type) ?? 'function';
+      const name = readString(definition.name) ?? (type === 'function' ? undefined : type);
       if (!name) continue;
-      const schema = field(definition, 'parameters') ?? field(definition, 'input_schema');
-      const description = readString(field(definition, 'description'));
+      const schema = definition.parameters ?? definition.input_schema;
+      const description = readString(definition.description);
       tools.push({
         name,
         type,
@@ -159,6 +215,28 @@ export function fromOpenAITools(value: unknown): ToolDefinition[] | undefined {
     }
     return tools.length ? tools : undefined;
   });
+}
+
+/** What {@link fromOpenAITools} reads of a tool or of its `function`. */
+interface ToolFields {
+  function?: unknown;
+  type?: unknown;
+  name?: unknown;
+  parameters?: unknown;
+  input_schema?: unknown;
+  description?: unknown;
+}
+
+const TOOL_KEYS = ['function', 'type', 'name', 'parameters', 'input_schema', 'description'];
+
+/** A tool's fields, read directly and all at once, field by field only when a read throws (see `copyFields`). */
+function toolFields(tool: object): ToolFields {
+  try {
+    const { function: fn, type, name, parameters, input_schema, description } = tool as ToolFields;
+    return { function: fn, type, name, parameters, input_schema, description };
+  } catch {
+    return copyFields<ToolFields>(tool, TOOL_KEYS);
+  }
 }
 
 /** A tool result: text when it is all text parts (Anthropic, OpenAI content arrays), otherwise as given. */
@@ -174,10 +252,24 @@ function toolResponse(content: unknown): unknown {
 
 /** An OpenAI tool call (`{id, function: {name, arguments}}`); `undefined` without a name. */
 function toolCall(value: unknown): MessagePart | undefined {
-  const fn = field(value, 'function');
-  const name = readString(field(fn, 'name'));
-  if (!name) return undefined;
-  return { type: 'tool_call', id: readString(field(value, 'id')), name, arguments: field(fn, 'arguments') };
+  if (!isObject(value)) return undefined;
+  let id: unknown;
+  let name: unknown;
+  let args: unknown;
+  // Direct reads, field by field only when one throws (see `copyFields`).
+  try {
+    let fn: unknown;
+    ({ id, function: fn } = value as { id?: unknown; function?: unknown });
+    if (isObject(fn)) ({ name, arguments: args } = fn as { name?: unknown; arguments?: unknown });
+  } catch {
+    const fn = field(value, 'function');
+    id = field(value, 'id');
+    name = field(fn, 'name');
+    args = field(fn, 'arguments');
+  }
+  const toolName = readString(name);
+  if (!toolName) return undefined;
+  return { type: 'tool_call', id: readString(id), name: toolName, arguments: args };
 }
 
 /** One content part, block or bare item; kinds with nothing readable give `undefined`. */
