@@ -64,10 +64,7 @@ export function requestModelOf(serialized: unknown, invocationParams: unknown, m
   );
 }
 
-/**
- * The request fields of `invocation_params` under every name a LangChain integration uses, read directly and all at
- * once (see `copyFields` in the adapter kit: probing key lists with `field` costs a megamorphic read per key).
- */
+/** The request fields of `invocation_params` under every name a LangChain integration uses. */
 interface InvocationFields {
   temperature?: unknown;
   max_tokens?: unknown;
@@ -118,62 +115,6 @@ const INVOCATION_KEYS = [
   'tool_choice',
 ];
 
-function invocationFields(params: unknown): InvocationFields {
-  if (params === null || typeof params !== 'object') return {};
-  try {
-    const {
-      temperature,
-      max_tokens,
-      max_completion_tokens,
-      maxTokens,
-      max_output_tokens,
-      maxOutputTokens,
-      num_predict,
-      top_p,
-      topP,
-      top_k,
-      topK,
-      frequency_penalty,
-      frequencyPenalty,
-      presence_penalty,
-      presencePenalty,
-      stop,
-      stop_sequences,
-      stopSequences,
-      seed,
-      n,
-      response_format,
-      tool_choice,
-    } = params as InvocationFields;
-    return {
-      temperature,
-      max_tokens,
-      max_completion_tokens,
-      maxTokens,
-      max_output_tokens,
-      maxOutputTokens,
-      num_predict,
-      top_p,
-      topP,
-      top_k,
-      topK,
-      frequency_penalty,
-      frequencyPenalty,
-      presence_penalty,
-      presencePenalty,
-      stop,
-      stop_sequences,
-      stopSequences,
-      seed,
-      n,
-      response_format,
-      tool_choice,
-    };
-  } catch {
-    return copyFields<InvocationFields>(params, INVOCATION_KEYS);
-  }
-}
-
 /** LangSmith's `ls_*` request fields of the run metadata, read directly (see `copyFields`). */
 interface LsParamFields {
   ls_temperature?: unknown;
@@ -186,8 +127,8 @@ const LS_PARAM_KEYS = ['ls_temperature', 'ls_max_tokens', 'ls_stop'];
 function lsParamFields(metadata: unknown): LsParamFields {
   if (metadata === null || typeof metadata !== 'object') return {};
   try {
-    const { ls_temperature, ls_max_tokens, ls_stop } = metadata as LsParamFields;
-    return { ls_temperature, ls_max_tokens, ls_stop };
+    const fields = metadata as LsParamFields;
+    return { ls_temperature: fields.ls_temperature, ls_max_tokens: fields.ls_max_tokens, ls_stop: fields.ls_stop };
   } catch {
     return copyFields<LsParamFields>(metadata, LS_PARAM_KEYS);
   }
@@ -212,11 +153,23 @@ function toolChoiceOf(choice: unknown): string | undefined {
 
 /** Request parameters from `invocation_params` (snake or camel case), falling back to the `ls_*` metadata. */
 export function mapRequestParams(invocationParams: unknown, metadata: unknown): RequestParams | undefined {
-  const p = invocationFields(invocationParams);
-  const { ls_temperature, ls_max_tokens, ls_stop } = lsParamFields(metadata);
+  const ls = lsParamFields(metadata);
+  const source = invocationParams !== null && typeof invocationParams === 'object' ? invocationParams : {};
+  // Building reads every name directly (see `copyFields`; probing key lists with `field` costs a megamorphic read
+  // a key); a read that throws sends it to a copy read field by field.
+  let params: RequestParams;
+  try {
+    params = requestParamsOf(source as InvocationFields, ls);
+  } catch {
+    params = requestParamsOf(copyFields<InvocationFields>(source, INVOCATION_KEYS), ls);
+  }
+  return hasDefined(params) ? params : undefined;
+}
+
+function requestParamsOf(p: InvocationFields, ls: LsParamFields): RequestParams {
   // Absent values stay `undefined`: the core reads them as not set.
-  const params: RequestParams = {
-    temperature: readNumber(p.temperature) ?? readNumber(ls_temperature),
+  return {
+    temperature: readNumber(p.temperature) ?? readNumber(ls.ls_temperature),
     maxTokens:
       readNumber(p.max_tokens) ??
       readNumber(p.max_completion_tokens) ??
@@ -224,7 +177,7 @@ export function mapRequestParams(invocationParams: unknown, metadata: unknown): 
       readNumber(p.max_output_tokens) ??
       readNumber(p.maxOutputTokens) ??
       readNumber(p.num_predict) ??
-      readNumber(ls_max_tokens),
+      readNumber(ls.ls_max_tokens),
     topP: readNumber(p.top_p) ?? readNumber(p.topP),
     topK: readNumber(p.top_k) ?? readNumber(p.topK),
     frequencyPenalty: readNumber(p.frequency_penalty) ?? readNumber(p.frequencyPenalty),
@@ -233,13 +186,12 @@ export function mapRequestParams(invocationParams: unknown, metadata: unknown): 
       readStringArray(p.stop) ??
       readStringArray(p.stop_sequences) ??
       readStringArray(p.stopSequences) ??
-      readStringArray(ls_stop),
+      readStringArray(ls.ls_stop),
     seed: readNumber(p.seed),
     choiceCount: readCount(p.n),
     responseFormat: responseFormatOf(p.response_format),
     toolChoice: toolChoiceOf(p.tool_choice),
   };
-  return hasDefined(params) ? params : undefined;
 }
 
 /** A JSON schema object, not a zod schema or a class instance (those would serialize as noise). */

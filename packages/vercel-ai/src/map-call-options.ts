@@ -97,40 +97,20 @@ function mapParams(options: unknown): RequestParams {
 type CallOptionFields = Record<string, unknown>;
 
 function paramsOf(options: CallOptionFields): RequestParams {
-  const {
-    temperature,
-    maxOutputTokens,
-    topP,
-    topK,
-    presencePenalty,
-    frequencyPenalty,
-    seed,
-    stopSequences,
-    responseFormat,
-    toolChoice,
-  } = options;
-  const params: RequestParams = {};
-  const temperatureValue = readNumber(temperature);
-  if (temperatureValue !== undefined) params.temperature = temperatureValue;
-  const maxTokens = readNumber(maxOutputTokens);
-  if (maxTokens !== undefined) params.maxTokens = maxTokens;
-  const topPValue = readNumber(topP);
-  if (topPValue !== undefined) params.topP = topPValue;
-  const topKValue = readNumber(topK);
-  if (topKValue !== undefined) params.topK = topKValue;
-  const presence = readNumber(presencePenalty);
-  if (presence !== undefined) params.presencePenalty = presence;
-  const frequency = readNumber(frequencyPenalty);
-  if (frequency !== undefined) params.frequencyPenalty = frequency;
-  const seedValue = readNumber(seed);
-  if (seedValue !== undefined) params.seed = seedValue;
-  const stops = readStringArray(stopSequences);
-  if (stops !== undefined) params.stopSequences = stops;
-  const format = responseFormat === undefined ? undefined : readString(field(responseFormat, 'type'));
-  if (format !== undefined) params.responseFormat = format;
-  const choice = toolChoice === undefined ? undefined : mapToolChoice(toolChoice);
-  if (choice !== undefined) params.toolChoice = choice;
-  return params;
+  // Absent values stay `undefined` (the core reads them as not set): one object literal, no per-key stores.
+  const { responseFormat, toolChoice } = options;
+  return {
+    temperature: readNumber(options.temperature),
+    maxTokens: readNumber(options.maxOutputTokens),
+    topP: readNumber(options.topP),
+    topK: readNumber(options.topK),
+    presencePenalty: readNumber(options.presencePenalty),
+    frequencyPenalty: readNumber(options.frequencyPenalty),
+    seed: readNumber(options.seed),
+    stopSequences: readStringArray(options.stopSequences),
+    responseFormat: responseFormat === undefined ? undefined : readString(field(responseFormat, 'type')),
+    toolChoice: toolChoice === undefined ? undefined : mapToolChoice(toolChoice),
+  };
 }
 
 function assign<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {

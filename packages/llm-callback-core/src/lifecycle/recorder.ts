@@ -261,31 +261,19 @@ const START_KEYS = [
 
 function startFields(event: unknown): StartFields {
   try {
-    const {
-      key,
-      parentKey,
-      parentContext,
-      startTime,
-      captureContent,
-      idleTimeoutMs,
-      metadata,
-      operation,
-      provider,
-      model,
-      name,
-    } = event as StartFields;
+    const fields = event as StartFields;
     return {
-      key,
-      parentKey,
-      parentContext,
-      startTime,
-      captureContent,
-      idleTimeoutMs,
-      metadata,
-      operation,
-      provider,
-      model,
-      name,
+      key: fields.key,
+      parentKey: fields.parentKey,
+      parentContext: fields.parentContext,
+      startTime: fields.startTime,
+      captureContent: fields.captureContent,
+      idleTimeoutMs: fields.idleTimeoutMs,
+      metadata: fields.metadata,
+      operation: fields.operation,
+      provider: fields.provider,
+      model: fields.model,
+      name: fields.name,
     };
   } catch {
     return copyFields<StartFields>(event, START_KEYS);

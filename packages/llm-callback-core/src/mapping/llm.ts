@@ -265,8 +265,16 @@ const NO_FIELDS = Object.freeze({});
 
 function requestFields(start: CallStartEvent): RequestFields {
   try {
-    const { provider, operation, framework, stream, serverAddress, serverPort, params, metadata } = start;
-    return { provider, operation, framework, stream, serverAddress, serverPort, params, metadata };
+    return {
+      provider: start.provider,
+      operation: start.operation,
+      framework: start.framework,
+      stream: start.stream,
+      serverAddress: start.serverAddress,
+      serverPort: start.serverPort,
+      params: start.params,
+      metadata: start.metadata,
+    };
   } catch {
     return copyFields<RequestFields>(start, REQUEST_KEYS);
   }
@@ -275,27 +283,16 @@ function requestFields(start: CallStartEvent): RequestFields {
 function endFields(result: Partial<CallEndEvent> | undefined): EndFields {
   if (result === undefined) return NO_FIELDS;
   try {
-    const {
-      responseId,
-      responseModel,
-      responseCreated,
-      finishReasons,
-      warnings,
-      cost,
-      usage,
-      attributes,
-      firstChunkTime,
-    } = result;
     return {
-      responseId,
-      responseModel,
-      responseCreated,
-      finishReasons,
-      warnings,
-      cost,
-      usage,
-      attributes,
-      firstChunkTime,
+      responseId: result.responseId,
+      responseModel: result.responseModel,
+      responseCreated: result.responseCreated,
+      finishReasons: result.finishReasons,
+      warnings: result.warnings,
+      cost: result.cost,
+      usage: result.usage,
+      attributes: result.attributes,
+      firstChunkTime: result.firstChunkTime,
     };
   } catch {
     return copyFields<EndFields>(result, END_KEYS);
