@@ -141,6 +141,16 @@ describe('responseIdOf / responseModelOf', () => {
       undefined,
     ],
     [
+      'synthetic lc_run- id is ignored',
+      { generations: [[chat(new AIMessage({ content: '', id: 'lc_run-0190' }))]] },
+      undefined,
+    ],
+    [
+      'an id that only contains run- is kept',
+      { generations: [[chat(new AIMessage({ content: '', id: 'msg_run-1' }))]] },
+      'msg_run-1',
+    ],
+    [
       'response_metadata.id after a synthetic id',
       { generations: [[chat(new AIMessage({ content: '', id: 'run-1', response_metadata: { id: 'resp_1' } }))]] },
       'resp_1',

@@ -23,17 +23,32 @@ const GENAI_PROVIDERS: Record<string, string> = {
   xai: 'x_ai',
 };
 
+// An app calls one or a few providers, and the names below are mapped on every call: each function remembers its last
+// answer (a string comparison instead of lowercasing and a table lookup). They are pure, so that is always the answer.
+let lastProvider: string | undefined;
+let lastShortName = '';
+let lastGenaiProvider: string | undefined;
+let lastGenaiName = '';
+let lastReason: string | undefined;
+let lastNormalizedReason = '';
+
 /** Short provider name (`openai.chat` → `openai`, `Anthropic` → `anthropic`), used for `gen_ai.system`. */
 export function shortProviderName(provider: string): string {
+  if (provider === lastProvider) return lastShortName;
   const lower = provider.trim().toLowerCase();
   const dot = lower.indexOf('.');
-  return dot > 0 ? lower.slice(0, dot) : lower;
+  lastShortName = dot > 0 ? lower.slice(0, dot) : lower;
+  lastProvider = provider;
+  return lastShortName;
 }
 
 /** The GenAI conventions' provider name, or the lowercase short name for providers they do not list. */
 export function genaiProviderName(provider: string): string {
+  if (provider === lastGenaiProvider) return lastGenaiName;
   const short = shortProviderName(provider);
-  return Object.hasOwn(GENAI_PROVIDERS, short) ? (GENAI_PROVIDERS[short] as string) : short;
+  lastGenaiName = Object.hasOwn(GENAI_PROVIDERS, short) ? (GENAI_PROVIDERS[short] as string) : short;
+  lastGenaiProvider = provider;
+  return lastGenaiName;
 }
 
 const FINISH_REASONS: Record<string, string> = {
@@ -59,7 +74,10 @@ const FINISH_REASONS: Record<string, string> = {
 
 /** Finish reasons in the GenAI vocabulary (`tool_calls` → `tool_call`, `end_turn` → `stop`); others pass through. */
 export function normalizeFinishReason(reason: string): string {
+  if (reason === lastReason) return lastNormalizedReason;
   const lower = reason.toLowerCase();
   // Own keys only: a reason like "constructor" must not read Object.prototype.
-  return Object.hasOwn(FINISH_REASONS, lower) ? (FINISH_REASONS[lower] as string) : reason;
+  lastNormalizedReason = Object.hasOwn(FINISH_REASONS, lower) ? (FINISH_REASONS[lower] as string) : reason;
+  lastReason = reason;
+  return lastNormalizedReason;
 }
