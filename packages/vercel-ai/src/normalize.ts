@@ -71,6 +71,7 @@ interface NestedCounts {
   cacheWrite?: unknown;
   reasoning?: unknown;
 }
+
 const USAGE_KEYS = ['inputTokens', 'outputTokens', 'totalTokens', 'cachedInputTokens', 'reasoningTokens'];
 
 /**
