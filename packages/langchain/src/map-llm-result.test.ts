@@ -298,6 +298,25 @@ describe('mapLlmResult', () => {
     expect(mapLlmResult(outputs[1], false).finishReasons).toEqual(['stop', 'length', 'stop']);
   });
 
+  it.each([true, false])('asks a message its type once a generation (outputs: %s)', (withOutputs) => {
+    const message = new AIMessage({
+      content: 'Hi!',
+      id: 'chatcmpl-abc',
+      usage_metadata: { input_tokens: 12, output_tokens: 3, total_tokens: 15 },
+      response_metadata: { finish_reason: 'stop', model_name: 'm' },
+    });
+    let asked = 0;
+    const getType = message.getType.bind(message);
+    message.getType = () => {
+      asked += 1;
+      return getType();
+    };
+    const result = mapLlmResult({ generations: [[{ text: 'Hi!', message }]] }, withOutputs);
+    expect(result).toMatchObject({ finishReasons: ['stop'], responseId: 'chatcmpl-abc', responseModel: 'm' });
+    expect(result.usage).toEqual({ inputTokens: 12, outputTokens: 3, totalTokens: 15 });
+    expect(asked).toBe(1);
+  });
+
   it('survives getters that throw', () => {
     const hostile = {
       get generations() {

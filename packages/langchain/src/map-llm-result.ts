@@ -1,6 +1,6 @@
 import type { CallEndEvent, OutputMessage, Usage } from '@agentops/llm-callback-core';
 import { copyFields, field, readCount, readString } from '@agentops/llm-callback-core/adapter-kit';
-import { mapMessage, messageData, messageRole } from './map-messages.js';
+import { type MessageView, mapMessageView, messageData, roleOf, viewOf } from './map-messages.js';
 import { firstOf, hasDefined, list, safely } from './read.js';
 
 /** What an LLM run's `LLMResult` says, as a core call-end event (without the key). */
@@ -13,11 +13,6 @@ function generationsOf(output: unknown): unknown[] {
   const generations: unknown[] = [];
   for (const prompt of prompts) for (const generation of list(prompt)) generations.push(generation);
   return generations;
-}
-
-/** The object holding a generation's message fields (`undefined` without a message). */
-function messageDataOf(generation: unknown): unknown {
-  return messageData(messageOf(generation));
 }
 
 /**
@@ -33,12 +28,45 @@ function messageOf(generation: unknown): unknown {
   }
 }
 
+/**
+ * A generation read once: its message's view (type and fields) and response metadata serve the output message, finish
+ * reason, usage, response id and model alike, so the message's type is asked once a generation, not once a field.
+ */
+interface GenerationView {
+  generation: unknown;
+  /** `undefined` when the generation has no message (a text completion). */
+  message: MessageView | undefined;
+  /** The object holding the message's fields (`undefined` without a message). */
+  data: unknown;
+  metadata: unknown;
+}
+
+function viewGeneration(generation: unknown): GenerationView {
+  const message = messageOf(generation);
+  const view = message === undefined ? undefined : viewOf(message);
+  const data = view?.data;
+  return { generation, message: view, data, metadata: field(data, 'response_metadata') };
+}
+
+/** A generation viewed as having no message. */
+function withoutMessage(generation: unknown): GenerationView {
+  return { generation, message: undefined, data: undefined, metadata: undefined };
+}
+
+/** {@link viewGeneration} of every generation; one that cannot be read is viewed as having no message. */
+function viewGenerations(generations: readonly unknown[]): GenerationView[] {
+  return generations.map((generation) => safely(() => viewGeneration(generation)) ?? withoutMessage(generation));
+}
+
 const FINISH_REASON_KEYS = ['finish_reason', 'stop_reason', 'done_reason', 'finishReason'] as const;
 
 /** Finish reason of one generation, from OpenAI, Anthropic/Bedrock, Ollama and Google fields. */
 export function finishReasonOf(generation: unknown): string | undefined {
+  return finishReasonFrom(viewGeneration(generation));
+}
+
+function finishReasonFrom({ generation, metadata }: GenerationView): string | undefined {
   const info = field(generation, 'generationInfo');
-  const metadata = field(messageDataOf(generation), 'response_metadata');
   for (const key of FINISH_REASON_KEYS) {
     const reason = readString(field(metadata, key)) ?? readString(field(info, key));
     if (reason) return reason;
@@ -112,10 +140,10 @@ export function usageFromLlmOutput(usage: unknown): Usage | undefined {
   return hasDefined(mapped) ? mapped : undefined;
 }
 
-/** {@link mapUsage} over generations already read. */
-function usageOf(generations: readonly unknown[], llmOutput: unknown): Usage | undefined {
+/** {@link mapUsage} over generations already viewed. */
+function usageOf(generations: readonly GenerationView[], llmOutput: unknown): Usage | undefined {
   for (const generation of generations) {
-    const usage = usageFromMetadata(field(messageDataOf(generation), 'usage_metadata'));
+    const usage = usageFromMetadata(field(generation.data, 'usage_metadata'));
     if (usage) return usage;
   }
   const usage = usageFromLlmOutput(field(llmOutput, 'tokenUsage')) ?? usageFromLlmOutput(field(llmOutput, 'usage'));
@@ -129,7 +157,7 @@ function usageOf(generations: readonly unknown[], llmOutput: unknown): Usage | u
  * → `llmOutput.estimatedTokenUsage` (marked `estimated`).
  */
 export function mapUsage(output: unknown): Usage | undefined {
-  return usageOf(generationsOf(output), field(output, 'llmOutput'));
+  return usageOf(viewGenerations(generationsOf(output)), field(output, 'llmOutput'));
 }
 
 /** LangChain makes up `run-<runId>` message ids when the provider gives none; those are not response ids. */
@@ -139,20 +167,12 @@ function providerId(value: unknown): string | undefined {
   return id && !id.startsWith('run-') && !id.startsWith('lc_run-') ? id : undefined;
 }
 
-/** The first generation's message fields and response metadata, read once for the response id and model. */
-interface FirstGeneration {
-  generation: unknown;
-  data: unknown;
-  metadata: unknown;
+/** The first generation, whose message and metadata give the response id and model (an empty view without one). */
+function firstGeneration(generations: readonly GenerationView[]): GenerationView {
+  return generations[0] ?? withoutMessage(undefined);
 }
 
-function firstGenerationOf(generations: readonly unknown[]): FirstGeneration {
-  const generation = generations[0];
-  const data = messageDataOf(generation);
-  return { generation, data, metadata: field(data, 'response_metadata') };
-}
-
-function responseIdFrom(first: FirstGeneration, llmOutput: unknown): string | undefined {
+function responseIdFrom(first: GenerationView, llmOutput: unknown): string | undefined {
   return (
     providerId(field(first.data, 'id')) ?? providerId(field(first.metadata, 'id')) ?? providerId(field(llmOutput, 'id'))
   );
@@ -160,7 +180,7 @@ function responseIdFrom(first: FirstGeneration, llmOutput: unknown): string | un
 
 const MODEL_NAME_KEYS = ['model_name', 'model'] as const;
 
-function responseModelFrom(first: FirstGeneration, llmOutput: unknown): string | undefined {
+function responseModelFrom(first: GenerationView, llmOutput: unknown): string | undefined {
   return (
     firstOf(first.metadata, readString, MODEL_NAME_KEYS) ??
     readString(field(field(first.generation, 'generationInfo'), 'model_name')) ??
@@ -170,61 +190,65 @@ function responseModelFrom(first: FirstGeneration, llmOutput: unknown): string |
 
 /** The provider's response id: the message id, then `response_metadata.id`, then `llmOutput.id`. */
 export function responseIdOf(output: unknown): string | undefined {
-  return responseIdFrom(firstGenerationOf(generationsOf(output)), field(output, 'llmOutput'));
+  return responseIdFrom(firstGeneration(viewGenerations(generationsOf(output))), field(output, 'llmOutput'));
 }
 
 /** The model that answered: `response_metadata.model_name` / `.model`, then the generation info, then `llmOutput`. */
 export function responseModelOf(output: unknown): string | undefined {
-  return responseModelFrom(firstGenerationOf(generationsOf(output)), field(output, 'llmOutput'));
+  return responseModelFrom(firstGeneration(viewGenerations(generationsOf(output))), field(output, 'llmOutput'));
 }
 
 /** One generation → one output message: the chat message when there is one, else the generated text. */
 export function mapGeneration(generation: unknown): OutputMessage | undefined {
-  const message = messageOf(generation);
-  const mapped = message === undefined ? undefined : mapMessage(message);
-  const text = readString(field(generation, 'text'));
+  return outputOf(viewGeneration(generation));
+}
+
+function outputOf(view: GenerationView): OutputMessage | undefined {
+  const mapped = view.message && mapMessageView(view.message);
+  const text = readString(field(view.generation, 'text'));
   const parts = mapped?.parts ?? [];
   if (parts.length === 0 && text) parts.push({ type: 'text', content: text });
   if (!mapped && parts.length === 0) return undefined;
-  return { role: 'assistant', parts, name: mapped?.name, finishReason: finishReasonOf(generation) };
+  return { role: 'assistant', parts, name: mapped?.name, finishReason: finishReasonFrom(view) };
 }
 
-/** True when {@link mapGeneration} would make a message of `generation`: it has a message with a role, or text. */
-function hasOutput(generation: unknown): boolean {
-  const message = messageOf(generation);
+/** True when {@link outputOf} would make a message of the generation: it has a message with a role, or text. */
+function hasOutput(view: GenerationView): boolean {
   return (
-    (message !== undefined && messageRole(message) !== undefined) || readString(field(generation, 'text')) !== undefined
+    (view.message !== undefined && roleOf(view.message) !== undefined) ||
+    readString(field(view.generation, 'text')) !== undefined
   );
 }
 
 /**
  * `handleLLMEnd`'s `LLMResult` → outputs, finish reasons, usage, response id and model. Unreadable parts are dropped.
  * Without `withOutputs` (the span records no content) the output messages are not built: the finish reasons are read
- * from the same generations. Absent values stay `undefined`: the core reads them as not set.
+ * from the same generations. Each generation's message is viewed once for all of these. Absent values stay
+ * `undefined`: the core reads them as not set.
  */
 export function mapLlmResult(output: unknown, withOutputs = true): LlmResultFields {
-  const generations = generationsOf(output);
+  const generations = viewGenerations(generationsOf(output));
   const outputs: OutputMessage[] = [];
   const finishReasons: string[] = [];
   for (const generation of generations) {
     if (withOutputs) {
-      const message = safely(() => mapGeneration(generation));
+      const message = safely(() => outputOf(generation));
       if (message === undefined) continue;
       outputs.push(message);
       if (message.finishReason !== undefined) finishReasons.push(message.finishReason);
     } else if (safely(() => hasOutput(generation))) {
-      const reason = safely(() => finishReasonOf(generation));
+      const reason = safely(() => finishReasonFrom(generation));
       if (reason !== undefined) finishReasons.push(reason);
     }
   }
   const llmOutput = field(output, 'llmOutput');
-  const first = safely(() => firstGenerationOf(generations));
+  const first = firstGeneration(generations);
   return {
     outputs: outputs.length > 0 ? outputs : undefined,
     finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
     usage: safely(() => usageOf(generations, llmOutput)),
-    responseId: first && safely(() => responseIdFrom(first, llmOutput)),
-    responseModel: first && safely(() => responseModelFrom(first, llmOutput)),
+    responseId: safely(() => responseIdFrom(first, llmOutput)),
+    responseModel: safely(() => responseModelFrom(first, llmOutput)),
   };
 }
 

@@ -24,7 +24,8 @@ const TYPE_BY_CLASS: Record<string, string> = {
   ChatMessage: 'generic',
 };
 
-interface MessageView {
+/** A message's type and the object holding its fields: read once, it serves every field a mapping needs. */
+export interface MessageView {
   type: string | undefined;
   data: unknown;
 }
@@ -66,7 +67,7 @@ function reportedType(message: unknown, method: unknown): string | undefined {
  * The message's type and the object holding its fields. Messages are duck-typed, never `instanceof`: the app may load
  * another copy of `@langchain/core`, and serialized messages (`{lc: 1, type: 'constructor', id, kwargs}`) also occur.
  */
-function viewOf(message: unknown): MessageView {
+export function viewOf(message: unknown): MessageView {
   const fields = messageFields(message);
   if (fields.lc === 1 && fields.type === 'constructor') {
     const className = readString(list(fields.id).at(-1))?.replace(/Chunk$/, '');
@@ -82,7 +83,8 @@ export function messageData(message: unknown): unknown {
   return viewOf(message).data;
 }
 
-function roleOf({ type, data }: MessageView): string | undefined {
+/** The chat role of a message already viewed (see {@link messageRole}). */
+export function roleOf({ type, data }: MessageView): string | undefined {
   if (type === 'generic' || type === 'chat') return readString(field(data, 'role'));
   return type ? (lookup(ROLE_BY_TYPE, type) ?? type) : undefined;
 }
@@ -243,7 +245,11 @@ function toolResponse(content: unknown): unknown {
 
 /** One LangChain message (`BaseMessage`, a serialized one, or a `{role, content}` object) → a core message. */
 export function mapMessage(message: unknown): Message | undefined {
-  const view = viewOf(message);
+  return mapMessageView(viewOf(message));
+}
+
+/** {@link mapMessage} of a message already viewed. */
+export function mapMessageView(view: MessageView): Message | undefined {
   const role = roleOf(view);
   if (!role) return undefined;
   const data = view.data;
