@@ -1,8 +1,24 @@
 // The OpenTelemetry SDK of whichever environment this file runs in. The repo has SDK 3 (`@opentelemetry/sdk-trace`,
-// options objects, no NodeTracerProvider); the peer harness has SDK 2 (`sdk-trace-base` + `sdk-trace-node`). Both end
-// up the same way: a global provider with an AsyncLocalStorage context manager and spans in an InMemorySpanExporter.
+// options objects, no NodeTracerProvider); the peer harness has SDK 2 (`sdk-trace-base` + `sdk-trace-node`, and the
+// `sdk-trace` 2.12 they build on). Both end up the same way: a global provider with an AsyncLocalStorage context
+// manager and spans in an InMemorySpanExporter.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 let sdk;
+
+/** The version of the package `specifier` resolves to here (its package.json is not exported). */
+function versionOf(specifier) {
+  let dir = path.dirname(fileURLToPath(import.meta.resolve(specifier)));
+  for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+      if (pkg.name === specifier) return pkg.version;
+    } catch {}
+  }
+  return '?';
+}
 
 async function load() {
   if (sdk) return sdk;
@@ -11,7 +27,7 @@ async function load() {
     const trace3 = await import('@opentelemetry/sdk-trace');
     const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
     sdk = {
-      name: 'sdk-trace 3',
+      name: `sdk-trace ${versionOf('@opentelemetry/sdk-trace')}`,
       api,
       InMemorySpanExporter: trace3.InMemorySpanExporter,
       simple: (exporter) => new trace3.SimpleSpanProcessor({ exporter }),

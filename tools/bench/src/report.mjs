@@ -43,16 +43,24 @@ export function evaluate(results) {
   // 1. Capture off: own work ≤ 1.3 × the floor's own work; and against the same-data floor (the floor with our
   // span's attributes), which shows how much of the gap is our own logic rather than OpenTelemetry's cost of the data.
   // And with GenAI keys only (`semconv: { agentops: false }`), a span of about the floor's ten attributes.
+  // Also on the peers' SDK 2 (ours in the peers' environment against the floor there).
   const floors = [
-    ['agentops-nocontent', 'floor', 'capture off: own work ≤ 1.3× floor', 'floor'],
-    ['agentops-nocontent', 'floor-same-data', 'capture off: own work ≤ 1.3× same-data floor', 'same-data floor'],
-    ['agentops-genai-nocontent', 'floor', 'capture off, GenAI keys only: own work ≤ 1.3× floor', 'floor'],
+    ['repo', 'agentops-nocontent', 'floor', 'capture off: own work ≤ 1.3× floor', 'floor'],
+    [
+      'repo',
+      'agentops-nocontent',
+      'floor-same-data',
+      'capture off: own work ≤ 1.3× same-data floor',
+      'same-data floor',
+    ],
+    ['repo', 'agentops-genai-nocontent', 'floor', 'capture off, GenAI keys only: own work ≤ 1.3× floor', 'floor'],
+    ['peers', 'agentops-nocontent-sdk2', 'floor', 'capture off, on the peers’ SDK 2: own work ≤ 1.3× floor', 'floor'],
   ];
   for (const fw of ['ai-sdk', 'langchain', 'litellm']) {
     for (const mode of fw === 'litellm' ? ['handler'] : ['generate', 'stream100', 'stream1000']) {
-      for (const [config, floor, target, label] of floors) {
-        const c = find(cg, { env: 'repo', framework: fw, config, mode });
-        const cf = find(cg, { env: 'repo', framework: fw, config: floor, mode });
+      for (const [env, config, floor, target, label] of floors) {
+        const c = find(cg, { env, framework: fw, config, mode, level: 'hook' });
+        const cf = find(cg, { env, framework: fw, config: floor, mode, level: 'hook' });
         if (c?.own != null && cf?.own) {
           const resolved = cf.own > (cf.own_noise ?? 0) && Math.abs(c.own) > (c.own_noise ?? 0);
           out.push({
@@ -66,8 +74,8 @@ export function evaluate(results) {
             unresolved: !resolved,
           });
         }
-        const t = find(timing, { env: 'repo', framework: fw, config, mode });
-        const tf = find(timing, { env: 'repo', framework: fw, config: floor, mode });
+        const t = find(timing, { env, framework: fw, config, mode });
+        const tf = find(timing, { env, framework: fw, config: floor, mode });
         if (t?.own_us != null && tf?.own_us != null) {
           const resolved = tf.own_us > tf.own_noise_us && Math.abs(t.own_us) > t.own_noise_us;
           out.push({
@@ -85,35 +93,43 @@ export function evaluate(results) {
     }
   }
 
-  // 2. Full capture: own work ≤ 0.5 × the best peer's own work in the same column.
+  // 2. Full capture: own work ≤ 0.5 × the best peer's own work in the same column. Ours as shipped (SDK 3, the
+  // repo's environment) and ours in the peers' environment (their SDK 2 and framework copies), side by side.
+  const fullCaptureRows = [
+    ['repo', 'agentops', 'full capture: own work ≤ 0.5× best peer'],
+    ['peers', 'agentops-sdk2', 'full capture, on the peers’ SDK 2: own work ≤ 0.5× best peer'],
+  ];
   for (const fw of frameworks.filter((f) => f !== 'litellm')) {
     for (const mode of ['generate', 'stream100', 'stream1000']) {
       for (const [method, rows, key, noiseKey] of [
         ['CPU time', timing, 'own_us', 'own_noise_us'],
         ['callgrind, full stack', cg.filter((r) => r.level === 'full'), 'own', undefined],
-      ]) {
-        const ours = rows.find(
-          (r) => r.env === 'repo' && r.framework === fw && r.mode === mode && r.config === 'agentops',
-        );
-        const peers = rows.filter(
-          (r) =>
-            r.env === 'peers' && r.framework === fw && r.mode === mode && PEER_CONFIGS.has(r.config) && r[key] != null,
-        );
-        if (ours?.[key] == null || peers.length === 0) continue;
-        const best = peers.reduce((a, b) => (b[key] < a[key] ? b : a));
-        const unit = key === 'own' ? kInstr : (x) => `${f1(x)} µs`;
-        const resolved = noiseKey ? best[key] > best[noiseKey] && Math.abs(ours[key]) > ours[noiseKey] : true;
-        out.push({
-          target: 'full capture: own work ≤ 0.5× best peer',
-          framework: fw,
-          mode,
-          method,
-          value: best[key] > 0 ? ours[key] / best[key] : undefined,
-          detail: `${unit(ours[key])} vs ${best.config} ${unit(best[key])}${noiseKey ? ` (noise ±${f1(Math.max(ours[noiseKey], best[noiseKey]))} µs)` : ''}`,
-          pass: resolved && best[key] > 0 ? ours[key] / best[key] <= 0.5 : undefined,
-          unresolved: !resolved,
-        });
-      }
+      ])
+        for (const [env, config, target] of fullCaptureRows) {
+          const ours = rows.find((r) => r.env === env && r.framework === fw && r.mode === mode && r.config === config);
+          const peers = rows.filter(
+            (r) =>
+              r.env === 'peers' &&
+              r.framework === fw &&
+              r.mode === mode &&
+              PEER_CONFIGS.has(r.config) &&
+              r[key] != null,
+          );
+          if (ours?.[key] == null || peers.length === 0) continue;
+          const best = peers.reduce((a, b) => (b[key] < a[key] ? b : a));
+          const unit = key === 'own' ? kInstr : (x) => `${f1(x)} µs`;
+          const resolved = noiseKey ? best[key] > best[noiseKey] && Math.abs(ours[key]) > ours[noiseKey] : true;
+          out.push({
+            target,
+            framework: fw,
+            mode,
+            method,
+            value: best[key] > 0 ? ours[key] / best[key] : undefined,
+            detail: `${unit(ours[key])} vs ${best.config} ${unit(best[key])}${noiseKey ? ` (noise ±${f1(Math.max(ours[noiseKey], best[noiseKey]))} µs)` : ''}`,
+            pass: resolved && best[key] > 0 ? ours[key] / best[key] <= 0.5 : undefined,
+            unresolved: !resolved,
+          });
+        }
     }
   }
 

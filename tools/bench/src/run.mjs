@@ -148,6 +148,8 @@ const PEERS = {
     'openinference',
     'langsmith',
     'langsmith-wrapaisdk',
+    'agentops-nocontent-sdk2',
+    'agentops-sdk2',
   ],
   langchain: [
     'baseline',
@@ -158,8 +160,13 @@ const PEERS = {
     'openinference',
     'traceloop',
     'langsmith',
+    'agentops-nocontent-sdk2',
+    'agentops-sdk2',
   ],
 };
+// Ours in the peers' environment (see repo-in-peers.mjs): our adapters on the peers' OpenTelemetry SDK 2 and framework
+// copies, beside the peers and the SDK 2 floor. They register nothing beyond the shared sink, like the references.
+const OURS_ON_PEER_SDK = new Set(['agentops-nocontent-sdk2', 'agentops-sdk2']);
 // Callgrind: our rows and their references share one process per framework (none registers anything that changes
 // the others), so start-up under valgrind is paid once.
 // `agentops-genai-nocontent` (GenAI keys only, about the floor's attribute count) is counted here only: capture off
@@ -183,18 +190,23 @@ const CALLGRIND_REPO = {
   ],
   litellm: ['noop-handler', 'floor', 'floor-same-data', 'agentops-nocontent', 'agentops-genai-nocontent', 'agentops'],
 };
+const CALLGRIND_PEERS_HOOK = {
+  'ai-sdk': ['noop-middleware', 'floor', ...OURS_ON_PEER_SDK],
+  langchain: ['noop-handler-awaited', 'floor', ...OURS_ON_PEER_SDK],
+};
 const MODES = {
   'ai-sdk': ['generate', 'stream100', 'stream1000'],
   langchain: ['generate', 'stream100', 'stream1000'],
   litellm: ['handler'],
 };
-// Peer-side references that can share one process (none registers a global that changes the others' calls).
-const SHARED_PEER_REFERENCES = new Set([
+// Peer-side rows that can share one process (none registers a global that changes the others' calls).
+const SHARED_PEER_ROWS = new Set([
   'baseline',
   'noop-middleware',
   'noop-handler',
   'noop-handler-awaited',
   'floor',
+  ...OURS_ON_PEER_SDK,
 ]);
 const REFERENCE_ROWS = new Set([
   'baseline',
@@ -209,10 +221,10 @@ function hookOf(env, framework, config, handlers) {
   if (config === 'baseline' || REFERENCE_ROWS.has(config)) return undefined;
   if (framework === 'litellm') return 'noop-handler';
   if (framework === 'ai-sdk') {
-    if (env === 'repo' || config === 'floor') return 'noop-middleware';
+    if (env === 'repo' || config === 'floor' || OURS_ON_PEER_SDK.has(config)) return 'noop-middleware';
     return config === 'langsmith-wrapaisdk' ? 'baseline' : 'noop-telemetry';
   }
-  if (env === 'repo' || config === 'floor') return 'noop-handler-awaited';
+  if (env === 'repo' || config === 'floor' || OURS_ON_PEER_SDK.has(config)) return 'noop-handler-awaited';
   const tracerHandlers = (handlers ?? []).filter((h) => h.name && h.name !== 'noop-handler');
   return tracerHandlers.length > 0 && tracerHandlers.every((h) => h.awaitHandlers)
     ? 'noop-handler-awaited'
@@ -272,8 +284,10 @@ async function preparePeers() {
   cpSync(path.join(here, 'fakes.mjs'), path.join(cacheDir, 'fakes.mjs'));
   const workerDir = path.join(cacheDir, 'agentops-bench');
   mkdirSync(workerDir, { recursive: true });
-  for (const file of ['worker.mjs', 'references.mjs', 'hook-level.mjs', 'otel-env.mjs'])
-    cpSync(path.join(here, file), path.join(workerDir, file));
+  const workerFiles = ['worker.mjs', 'references.mjs', 'hook-level.mjs', 'otel-env.mjs'];
+  // Our rows in the peers' environment load ours.mjs from here and the adapters from the repo.
+  workerFiles.push('ours.mjs', 'litellm-workload.mjs', 'repo-in-peers.mjs');
+  for (const file of workerFiles) cpSync(path.join(here, file), path.join(workerDir, file));
   // One module instance of the fakes: the peers' tracers.mjs imports ../fakes.mjs, so the worker re-exports it.
   writeFileSync(path.join(workerDir, 'fakes.mjs'), "export * from '../fakes.mjs';\n");
   writeFileSync(path.join(workerDir, 'package.json'), '{ "type": "module" }\n');
@@ -318,7 +332,7 @@ function workerCommand(envName, spec, valgrind) {
     '--expose-gc',
     ...(valgrind ? CALLGRIND_NODE_FLAGS : []),
     env.worker,
-    JSON.stringify({ env: envName, ...spec }),
+    JSON.stringify({ env: envName, repoBenchDir: here, ...spec }),
   ];
   return valgrind
     ? { cmd: 'valgrind', argv: [...valgrind, process.execPath, ...nodeArgs], cwd: env.cwd }
@@ -392,9 +406,9 @@ function timingJobs() {
   for (const config of REPO.litellm) add('repo', 'litellm', [config]);
   if (!skip.has('peers')) {
     for (const fw of ['ai-sdk', 'langchain']) {
-      const shared = PEERS[fw].filter((c) => SHARED_PEER_REFERENCES.has(c));
+      const shared = PEERS[fw].filter((c) => SHARED_PEER_ROWS.has(c));
       add('peers', fw, shared);
-      for (const config of PEERS[fw].filter((c) => !SHARED_PEER_REFERENCES.has(c))) add('peers', fw, [config]);
+      for (const config of PEERS[fw].filter((c) => !SHARED_PEER_ROWS.has(c))) add('peers', fw, [config]);
     }
   }
   return jobs;
@@ -527,6 +541,12 @@ async function runCallgrind() {
   const groups = [];
   for (const fw of ['ai-sdk', 'langchain', 'litellm']) {
     if (wants(fw)) groups.push({ env: 'repo', level: 'hook', framework: fw, configs: CALLGRIND_REPO[fw] });
+  }
+  // Ours on the peers' SDK 2 beside the SDK 2 floor, at hook level.
+  if (!skip.has('peers')) {
+    for (const fw of ['ai-sdk', 'langchain']) {
+      if (wants(fw)) groups.push({ env: 'peers', level: 'hook', framework: fw, configs: CALLGRIND_PEERS_HOOK[fw] });
+    }
   }
   if (PLAN.callgrind.full) {
     // Whole framework calls, one process per row (peers register themselves globally), ours and theirs alike.
@@ -867,7 +887,7 @@ for (const [pkg, s] of Object.entries(meta.dist))
 
 const results = { meta };
 meta.fakes_checked = await checkFakes();
-if (!skip.has('peers') && (!skip.has('timing') || (PLAN.callgrind.enabled && PLAN.callgrind.full))) {
+if (!skip.has('peers') && (!skip.has('timing') || PLAN.callgrind.enabled)) {
   const p = await preparePeers();
   meta.peers_lock_sha256 = p.stamp;
   log(`peer harness ready in ${cacheDir} (${p.fresh ? 'cached' : 'installed'}, ${elapsed()})`);

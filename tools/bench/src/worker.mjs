@@ -44,14 +44,31 @@ console.error = keepWarning;
 process.on('warning', (w) => keepWarning(`${w.name}: ${w.message}`));
 
 // ------------------------------------------------------------------ setups ---
+/** Suffix of our rows run in the peers' environment (OpenTelemetry SDK 2), e.g. `agentops-sdk2`. */
+const ON_PEER_SDK = '-sdk2';
+
+/** Notes the SDK and the api version that registered the global provider (both the harness's, or no span at all). */
+async function onPeerSdk(setup) {
+  const { otelSdk } = await import('./otel-env.mjs');
+  const sdk = await otelSdk();
+  const api = globalThis[Symbol.for('opentelemetry.js.api.1')]?.version ?? '?';
+  return { ...setup, note: `${setup.note}, in the peers' environment (${sdk.name}, api ${api})` };
+}
+
 async function loadSetup(config) {
   const { env, framework } = spec;
   if (framework === 'ai-sdk' && AI_SDK_REFERENCES[config]) return AI_SDK_REFERENCES[config]();
   if (framework === 'langchain' && LANGCHAIN_REFERENCES[config]) return LANGCHAIN_REFERENCES[config]();
-  if (env === 'repo') {
+  if (env === 'repo' || config.endsWith(ON_PEER_SDK)) {
+    // Ours in the peers' environment: the repo's built adapters on the harness's SDK 2 and frameworks.
+    if (env !== 'repo') {
+      const { useRepoPackages } = await import('./repo-in-peers.mjs');
+      useRepoPackages(spec.repoBenchDir, import.meta.url);
+    }
     const ours = await import('./ours.mjs');
     const table = { 'ai-sdk': ours.OUR_AI_SDK, langchain: ours.OUR_LANGCHAIN, litellm: ours.LITELLM_SETUPS }[framework];
-    if (table?.[config]) return table[config]();
+    const setup = table?.[config.replace(ON_PEER_SDK, '')];
+    if (setup) return env === 'repo' ? setup() : onPeerSdk(await setup());
   } else {
     // The peer harness's own setups, from the copy this worker sits in.
     const { SETUPS } = await import(pathToFileURL(path.join(here, '..', 'tracers.mjs')).href);
