@@ -137,11 +137,15 @@ let idCounter = 0;
 const idPrefix = `${process.pid.toString(16)}-${Date.now().toString(36)}-`;
 const nextId = () => `chatcmpl-${idPrefix}${++idCounter}`;
 
-/** One `json_array` POST body of `n` payloads, as LiteLLM's generic_api logger sends it (batch size 512). */
+/**
+ * One `json_array` POST body of `n` payloads, as LiteLLM's generic_api logger sends it (batch size 512), as the bridge's
+ * server reads it: one flat string decoded from the request's bytes. (A string built by concatenation is a rope that
+ * the first scan, a `trim()` or `JSON.parse`, copies flat: about 4 µs a payload that no request body costs.)
+ */
 export function jsonArrayBody(n) {
   const parts = new Array(n);
   for (let i = 0; i < n; i++) parts[i] = payloadPieces.join(nextId());
-  return `[${parts.join(',')}]`;
+  return Buffer.from(`[${parts.join(',')}]`, 'utf8').toString('utf8');
 }
 
 /** The same payloads as parsed objects (what a bridge holds after JSON.parse). */
