@@ -84,17 +84,19 @@ const PLAN = {
     jobs: Number(args.jobs ?? 3),
     // Generate warm-ups are long enough for every function of a call to reach TurboFan (300 invocations here):
     // with 300, the first measured phases still ran in lower tiers (phases fell by 20% from first to last).
+    // Eight measured generate phases (the first of nine settles): with four, the one phase in which a major GC of the
+    // shared process struck (in every row after it, 15 to 30 k higher) moved the median by several k.
     'ai-sdk': {
-      generate: { warmup: 1200, n: 150, phases: 5 },
+      generate: { warmup: 1200, n: 150, phases: 9 },
       stream100: { warmup: 10, n: 2, phases: 4 },
       chunks: { warmupPhases: 1, n: 1500, phases: 4 },
     },
     langchain: {
-      generate: { warmup: 1200, n: 150, phases: 5 },
+      generate: { warmup: 1200, n: 150, phases: 9 },
       stream100: { warmup: 10, n: 2, phases: 4 },
       chunks: { warmupPhases: 1, n: 1500, phases: 4 },
     },
-    litellm: { handler: { warmup: 1200, warmupMs: 1500, n: 150, phases: 5 } },
+    litellm: { handler: { warmup: 1200, warmupMs: 1500, n: 150, phases: 9 } },
     'ai-sdk-full': {
       generate: { warmup: 400, n: 40, phases: 5 },
       stream100: { warmup: 20, n: 3, phases: 5 },
@@ -284,10 +286,10 @@ async function preparePeers() {
   cpSync(path.join(here, 'fakes.mjs'), path.join(cacheDir, 'fakes.mjs'));
   const workerDir = path.join(cacheDir, 'agentops-bench');
   mkdirSync(workerDir, { recursive: true });
-  const workerFiles = ['worker.mjs', 'references.mjs', 'hook-level.mjs', 'otel-env.mjs'];
-  // Our rows in the peers' environment load ours.mjs from here and the adapters from the repo.
-  workerFiles.push('ours.mjs', 'litellm-workload.mjs', 'repo-in-peers.mjs');
-  for (const file of workerFiles) cpSync(path.join(here, file), path.join(workerDir, file));
+  // ours.mjs and what it loads: for our rows in the peers' environment (the adapters themselves come from the repo).
+  const workerFiles = ['worker.mjs', 'references.mjs', 'hook-level.mjs', 'otel-env.mjs', 'ours.mjs'];
+  for (const file of [...workerFiles, 'litellm-workload.mjs', 'repo-in-peers.mjs'])
+    cpSync(path.join(here, file), path.join(workerDir, file));
   // One module instance of the fakes: the peers' tracers.mjs imports ../fakes.mjs, so the worker re-exports it.
   writeFileSync(path.join(workerDir, 'fakes.mjs'), "export * from '../fakes.mjs';\n");
   writeFileSync(path.join(workerDir, 'package.json'), '{ "type": "module" }\n');
