@@ -194,6 +194,25 @@ describe('targets', () => {
     expect(noisy).toMatchObject({ unresolved: true, pass: undefined });
   });
 
+  it('compares full capture with the best peer, for ours as shipped and ours on the peers’ SDK 2', () => {
+    const peerRow = (config: string, own: number) => ({ ...timingRow(config, 300, own, 2), env: 'peers' });
+    const results = {
+      timing: [
+        timingRow('agentops', 200, 40, 2),
+        peerRow('agentops-sdk2', 60),
+        peerRow('langfuse', 100),
+        peerRow('ai-sdk-otel', 150),
+      ],
+    };
+    const full = evaluate(results).targets.filter((t: { target: string }) => t.target.startsWith('full capture'));
+    expect(full.map((t: { target: string; value: number }) => [t.target, t.value])).toEqual([
+      ['full capture: own work ≤ 0.5× best peer', 0.4],
+      ['full capture, on the peers’ SDK 2: own work ≤ 0.5× best peer', 0.6],
+    ]);
+    // Ours on SDK 2 runs in the peers' environment but is never the best peer.
+    expect(full.every((t: { detail: string }) => t.detail.includes('vs langfuse'))).toBe(true);
+  });
+
   it('renders a report with the targets and the reproduce command', () => {
     const results = {
       meta: {
