@@ -156,8 +156,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
 }
 
 /**
- * Characters a fingerprint reads besides the last ones: texts past this length are sampled at even steps. Few: a text
- * seen again as the same object (a constant system prompt) cost a set lookup about as much as twelve reads.
+ * Characters a fingerprint reads besides the last ones: texts past this length are sampled at even steps. Few, because
+ * for a text seen again as the same object (a constant system prompt) the set this replaced cost about twelve reads.
  */
 const FINGERPRINT_SAMPLES = 8;
 const FINGERPRINT_TAIL = 4;
