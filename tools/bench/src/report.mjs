@@ -38,7 +38,8 @@ export function evaluate(results) {
   const timing = results.timing ?? [];
   const cg = results.callgrind?.rows ?? [];
   const ipu = instructionsPerMicro(results);
-  const frameworks = [...new Set(timing.map((r) => r.framework))];
+  // From either method: a callgrind-only run (`--skip=timing --callgrind-full`) still compares whole calls.
+  const frameworks = [...new Set([...timing, ...cg].map((r) => r.framework))];
 
   // 1. Capture off: own work ≤ 1.3 × the floor's own work; and against the same-data floor (the floor with our
   // span's attributes), which shows how much of the gap is our own logic rather than OpenTelemetry's cost of the data.
