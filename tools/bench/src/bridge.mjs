@@ -1,8 +1,9 @@
-// Bridge ingestion throughput: what the LiteLLM bridge will do per POST from the proxy's generic_api logger, without
-// the HTTP layer (not built yet). One batch = one `json_array` body of 512 ~4 KB StandardLoggingPayloads (LiteLLM's
+// Bridge ingestion throughput: what the LiteLLM bridge (apps/litellm-bridge) does per POST from the proxy's
+// generic_api logger, without the HTTP layer. One batch = one `json_array` body of 512 ~4 KB StandardLoggingPayloads (LiteLLM's
 // default batch size) → `handler.logStandardLoggingPayload(body)` (default options: secret rules on, full content)
 // → BatchSpanProcessor → exported to an in-memory receiver, flushed at the end of every batch so its export is counted
-// with it. The body is built before the measured region; one process, one thread.
+// with it. The body is built before the measured region; one process, one thread. Methods: timing (CPU time per
+// batch), profile, and callgrind (one batch per phase: instructions, and simulated cache misses with --cache-sim).
 //
 // Configurations:
 //   parse-only       JSON.parse of the body, nothing else (reference: the part any bridge pays)
@@ -150,7 +151,7 @@ async function sameDataFloor(otel) {
   };
 }
 
-/** Runs the bridge modes for one configuration; `tools` carries the worker's marker() and profiler. */
+/** Runs the bridge modes for one configuration; `tools` carries the worker's marker() (callgrind) and profiler. */
 export async function runBridge(spec, tools) {
   const s = await setup(spec.config);
   const modes = [];
@@ -196,6 +197,18 @@ export async function runBridge(spec, tools) {
           exported_spans: s.receiver ? s.receiver.spans - spans0 : undefined,
           exported_bytes: s.receiver ? s.receiver.bytes - bytes0 : undefined,
         });
+      } else if (spec.method === 'callgrind') {
+        // One batch per phase between two markers (the body built before the first): instructions and, with
+        // --cache-sim, simulated cache misses per payload. No forced GCs: here they made V8 discard our optimized
+        // code at the next full GC (`--trace-deopt`: "embedded weak objects cleared", 25 functions at a time) and
+        // re-tier it inside the phases; GC runs where the batch's own allocation triggers it, as in the timing.
+        for (let p = 0; p < mode.phases; p++) {
+          const body = s.prepare();
+          tools.marker('gap');
+          await batch(body);
+          tools.marker(`${spec.config}|${mode.name}|${p}`);
+        }
+        Object.assign(out, { n: BATCH, phases: mode.phases });
       } else if (spec.method === 'profile') {
         Object.assign(
           out,

@@ -77,7 +77,18 @@ export function callgrindTotals(text) {
       } else if (line.startsWith('calls=')) pendingCall = true;
     }
   }
-  return { instructions: Number(summary[1]), jit };
+  return { instructions: Number(summary[1]), jit, events: callgrindEvents(text) };
+}
+
+/**
+ * Every event a dump counts, by name (`Ir`; with `--cache-sim=yes` also `I1mr`, `D1mr`, `D1mw`, `ILmr`, `DLmr`,
+ * `DLmw`, ...), from its `events:` and `summary:` lines; undefined when it counts instructions only.
+ */
+export function callgrindEvents(text) {
+  const names = /^events:\s*(.+)$/m.exec(text)?.[1].trim().split(/\s+/);
+  const values = /^(?:summary|totals):\s*(.+)$/m.exec(text)?.[1].trim().split(/\s+/).map(Number);
+  if (!names || !values || names.length < 2) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? 0]));
 }
 
 /**
@@ -109,21 +120,32 @@ export function readCallgrindDumps(base, labels) {
  */
 export function callgrindPerCall(counts, callsPerPhase, { settle = 1 } = {}) {
   const groups = new Map();
-  for (const { label, instructions, jit = 0 } of counts) {
+  for (const { label, instructions, jit = 0, events } of counts) {
     const [config, mode, phase] = label.split('|');
     if (phase === undefined) continue;
     const key = `${config}|${mode}`;
-    if (!groups.has(key)) groups.set(key, { config, mode, phases: [], rawPhases: [] });
+    if (!groups.has(key)) groups.set(key, { config, mode, phases: [], rawPhases: [], eventPhases: [] });
     const g = groups.get(key);
     g.phases.push((instructions - jit) / callsPerPhase[mode]);
     g.rawPhases.push(instructions / callsPerPhase[mode]);
+    if (events) g.eventPhases.push(events);
   }
   // The first `settle` phases are reported but not used: V8 may still be tiering the code up in them.
-  return [...groups.values()].map((g) => {
+  return [...groups.values()].map(({ eventPhases, ...g }) => {
     const used = g.phases.length > settle + 1 ? g.phases.slice(settle) : g.phases;
     const mid = median(used);
+    const usedEvents = eventPhases.length === g.phases.length ? eventPhases.slice(g.phases.length - used.length) : [];
     return {
       ...g,
+      // With --cache-sim: every event (cache misses) per call, median over the same phases, JIT work included.
+      events: usedEvents.length
+        ? Object.fromEntries(
+            Object.keys(usedEvents[0]).map((name) => [
+              name,
+              median(usedEvents.map((e) => e[name] / callsPerPhase[g.mode])),
+            ]),
+          )
+        : undefined,
       perCall: mid,
       perCallRaw: median(g.rawPhases.slice(g.phases.length - used.length)),
       spread: spread(used),

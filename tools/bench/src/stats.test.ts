@@ -94,6 +94,27 @@ describe('callgrind dumps', () => {
     expect(callgrindTotals(dump)).toEqual({ instructions: 1000, jit: 650 });
   });
 
+  it('reads simulated cache misses per call when callgrind counted them', () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
+    const base = path.join(dir, 'cg.out');
+    const dump = (ir: number, i1: number) =>
+      `events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\nsummary: ${ir} 0 0 ${i1} 40 20 3 2 1\n`;
+    writeFileSync(`${base}.1`, dump(5000, 0));
+    writeFileSync(`${base}.2`, dump(9000, 900));
+    writeFileSync(`${base}.3`, dump(5000, 0));
+    writeFileSync(`${base}.4`, dump(2000, 100));
+    writeFileSync(`${base}.5`, dump(5000, 0));
+    writeFileSync(`${base}.6`, dump(2200, 120));
+    const counts = readCallgrindDumps(base, ['gap', 'ours|ingest|0', 'gap', 'ours|ingest|1', 'gap', 'ours|ingest|2']);
+    expect(counts[1]?.events).toMatchObject({ Ir: 9000, I1mr: 900, D1mr: 40, D1mw: 20 });
+    const [row] = callgrindPerCall(counts, { ingest: 10 });
+    // The first phase settles: medians of the other two (upper median of two).
+    expect(row.perCall).toBe(220);
+    expect(row.events).toMatchObject({ Ir: 220, I1mr: 12, D1mr: 4, D1mw: 2 });
+    // Instructions only: no events.
+    expect(callgrindTotals('events: Ir\nsummary: 10\n').events).toBeUndefined();
+  });
+
   it('refuses dumps that do not match the markers', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'bench-test-'));
     const base = path.join(dir, 'cg.out');
@@ -228,11 +249,24 @@ describe('targets', () => {
         command: 'npm run bench',
       },
       bridge: [{ config: 'agentops', payloads_per_cpu_s: 25_000, batch_worst: 21_000, payload_bytes: 4100 }],
+      callgrind: {
+        rows: [],
+        runs: [],
+        bridge: [
+          { config: 'floor-same-data', perCall: 300_000, spread: 0.01, events: { I1mr: 1000, D1mr: 2000, D1mw: 500 } },
+          { config: 'agentops', perCall: 360_000, spread: 0.02, events: { I1mr: 4000, D1mr: 3000, D1mw: 1000 } },
+        ],
+      },
     };
     const md = renderMarkdown(results);
     expect(md).toContain('Reproduce: `npm run bench`');
     expect(md).toMatch(
       /\| bridge ≥ 20,000 payloads\/s on one core +\| bridge +\| agentops +\| CPU time +\| 25000 +\|.*\| yes +\|/,
     );
+    // By instructions: shown beside the CPU-time rows, never counted as meeting a time target.
+    expect(md).toMatch(
+      /\| bridge: cost per payload ≤ 1\.3× same-data floor +\| bridge +\| agentops +\| callgrind \(instructions\) +\| 1\.20 +\| 360\.0 k vs same-data floor 300\.0 k instructions\/payload; simulated misses 4\.0× \(instruction cache\), 1\.6× \(data cache\) +\| – \(work; the target is time\) +\|/,
+    );
+    expect(md).toMatch(/\| agentops +\| 360\.0 k +\| 1\.20 +\| 4000 +\| 4000 +\| – +\| 2% +\|/);
   });
 });

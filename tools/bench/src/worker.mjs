@@ -408,7 +408,7 @@ const result = {
 try {
   if (spec.framework === 'bridge') {
     const { runBridge } = await import('./bridge.mjs');
-    Object.assign(result, { unit: 'spans' }, await runBridge(spec, { profiled }));
+    Object.assign(result, { unit: 'spans' }, await runBridge(spec, { profiled, marker }));
   } else if (spec.method === 'callgrind') {
     const setups = [];
     for (const config of spec.configs) {
