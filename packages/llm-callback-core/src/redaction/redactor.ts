@@ -14,6 +14,8 @@ export interface Redactor {
   readonly maxContentLength: number;
   /** True when a user hook runs on every value: then results may depend on more than the text. */
   readonly hasHook: boolean;
+  /** How many clean texts the redactor remembers now (tests and diagnostics). */
+  rememberedTexts(): number;
 }
 
 const PII_NAMES = Object.keys(PII_RULES) as PiiRuleName[];
@@ -23,6 +25,8 @@ export const SCAN_MARGIN = 4096;
 /** Most texts, and most characters in all, that a redactor remembers as clean (see `createRedactor`). */
 const CLEAN_MEMO_ENTRIES = 4096;
 const CLEAN_MEMO_CHARS = 1 << 20;
+/** Slots of the table of fingerprints seen once (a power of two). */
+const SEEN_ONCE_SLOTS = 4096;
 /** Most keys whose drop decision a redactor remembers, and their longest length. */
 const KEY_MEMO_ENTRIES = 1024;
 const KEY_MEMO_LENGTH = 64;
@@ -30,10 +34,10 @@ const KEY_MEMO_LENGTH = 64;
 /**
  * Builds the redactor once per recorder: the common no-secret case costs one combined scan and a few substring
  * checks. Texts come back again and again (system prompts, tool schemas, the conversation re-sent on every turn, ids
- * and tags on every span), so the redactor remembers texts its rules left unchanged, in a bounded map, and does not
- * scan them again: a lookup costs a fingerprint of a few dozen characters and one comparison, a scan dozens of
- * instructions per character. Only clean texts are remembered, and the result is the same: the rules are a pure
- * function of the text. The user hook still runs on every value.
+ * and tags on every span), so the redactor remembers texts its rules left unchanged, from their second sighting, in a
+ * bounded map, and does not scan them again: a lookup costs a fingerprint of a few dozen characters and one
+ * comparison, a scan dozens of instructions per character. Only clean texts are remembered, and the result is the
+ * same: the rules are a pure function of the text. The user hook still runs on every value.
  */
 export function createRedactor(options: RedactionOptions = {}): Redactor {
   const rules: RedactionRule[] = [];
@@ -88,22 +92,30 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   // completion), about 1.8 ns a character, more than a rules scan of a text without secrets costs.
   let clean = new Map<number, string>();
   let cleanChars = 0;
+  // A clean text is remembered when it comes the second time. Most texts of a call come once (the user's question,
+  // the completion): remembering them only kept them alive, up to a megabyte, for the GC to copy and mark. A first
+  // sighting leaves its fingerprint in a fixed table that holds no text.
+  const seenOnce = new Int32Array(SEEN_ONCE_SLOTS);
   /** The rules' output; texts they leave unchanged are remembered (bounded: the map starts over when full). */
   const applyRulesMemo = (text: string): string => {
     const print = fingerprint(text);
     const known = clean.get(print);
     if (known === text) return text;
     const result = applyRules(text);
-    if (result === text && text.length <= CLEAN_MEMO_CHARS) {
-      if (clean.size >= CLEAN_MEMO_ENTRIES || cleanChars + text.length > CLEAN_MEMO_CHARS) {
-        clean = new Map();
-        cleanChars = 0;
-      } else if (known !== undefined) {
-        cleanChars -= known.length; // another text with the same fingerprint: the newer one stays
-      }
-      clean.set(print, text);
-      cleanChars += text.length;
+    if (result !== text || text.length > CLEAN_MEMO_CHARS) return result;
+    const slot = print & (SEEN_ONCE_SLOTS - 1);
+    if (seenOnce[slot] !== print) {
+      seenOnce[slot] = print;
+      return result;
     }
+    if (clean.size >= CLEAN_MEMO_ENTRIES || cleanChars + text.length > CLEAN_MEMO_CHARS) {
+      clean = new Map();
+      cleanChars = 0;
+    } else if (known !== undefined) {
+      cleanChars -= known.length; // another text with the same fingerprint: the newer one stays
+    }
+    clean.set(print, text);
+    cleanChars += text.length;
     return result;
   };
 
@@ -120,6 +132,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   return {
     maxContentLength,
     hasHook: hook !== undefined,
+    rememberedTexts: () => clean.size,
     isDroppedKey(key) {
       let result = droppedByKey.get(key);
       if (result === undefined) {
