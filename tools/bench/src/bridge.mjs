@@ -1,8 +1,8 @@
 // Bridge ingestion throughput: what the LiteLLM bridge (apps/litellm-bridge) does per POST from the proxy's
-// generic_api logger, without the HTTP layer. One batch = one `json_array` body of 512 ~4 KB StandardLoggingPayloads (LiteLLM's
-// default batch size) → `handler.logStandardLoggingPayload(body)` (default options: secret rules on, full content)
-// → BatchSpanProcessor → exported to an in-memory receiver, flushed at the end of every batch so its export is counted
-// with it. The body is built before the measured region; one process, one thread. Methods: timing (CPU time per
+// generic_api logger, without the HTTP layer. One batch = one `json_array` body of 512 ~4 KB StandardLoggingPayloads
+// (LiteLLM's default batch size) → `handler.logStandardLoggingPayload(body)` (default options: secret rules on, full
+// content) → BatchSpanProcessor → exported to an in-memory receiver, flushed at the end of every batch so its export is
+// counted with it. The body is built before the measured region; one process, one thread. Methods: timing (CPU time per
 // batch), profile, and callgrind (one batch per phase: instructions, and simulated cache misses with --cache-sim).
 //
 // Configurations:

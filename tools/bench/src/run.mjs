@@ -119,7 +119,8 @@ const PLAN = {
         : { generate: 40_000, stream: 500, checkpoints: 8 },
   // The bridge is a server: its steady state is what counts. With V8's default tiering, our per-payload functions
   // reach TurboFan only after about 20,000 payloads (`--trace-opt`: compilations go on until batch 38 of 512); four
-  // warm-up batches measured mostly that warm-up (ours ran 25–40% faster after forty). The floor warms up alike.
+  // warm-up batches measured mostly that warm-up (in five paired runs ours ran 8% to 2x faster after forty). The
+  // floor warms up alike.
   // At least three rounds, so that the median is a middle value (the batches of one process vary by 2x on this
   // machine, and with two rounds the median is the better of two).
   bridge: {

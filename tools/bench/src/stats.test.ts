@@ -234,6 +234,35 @@ describe('targets', () => {
     expect(full.every((t: { detail: string }) => t.detail.includes('vs langfuse'))).toBe(true);
   });
 
+  it('leaves a whole-call instruction comparison unresolved when it is within the phases’ noise', () => {
+    const row = (env: string, config: string, mode: string, own: number, noise: number) => ({
+      env,
+      level: 'full',
+      framework: 'ai-sdk',
+      mode,
+      config,
+      perCall: 500_000 + own,
+      own,
+      own_noise: noise,
+    });
+    const results = {
+      callgrind: {
+        rows: [
+          row('repo', 'agentops', 'generate', 150_000, 110_000),
+          row('peers', 'ai-sdk-otel', 'generate', 670_000, 210_000),
+          row('repo', 'agentops', 'stream100', 380_000, 2_500_000),
+          row('peers', 'ai-sdk-otel', 'stream100', 450_000, 2_700_000),
+        ],
+        runs: [],
+      },
+    };
+    const full = evaluate(results).targets.filter((t: { method: string }) => t.method === 'callgrind, full stack');
+    expect(full.find((t: { mode: string }) => t.mode === 'generate')).toMatchObject({ pass: true });
+    const stream = full.find((t: { mode: string }) => t.mode === 'stream100');
+    expect(stream).toMatchObject({ pass: undefined, unresolved: true });
+    expect(stream.detail).toContain('(noise ±2700.0 k)');
+  });
+
   it('renders a report with the targets and the reproduce command', () => {
     const results = {
       meta: {
