@@ -552,6 +552,19 @@ function statusOf(row) {
   return missing.length ? `missing ${missing.join('/')}` : 'ok';
 }
 
+/** Valgrind's arguments for a worker whose phases end at `process.resourceUsage()` markers, dumped to `base.<k>`. */
+function callgrindArgs(base, extra = []) {
+  return [
+    '--tool=callgrind',
+    ...extra,
+    '--smc-check=all-non-file', // V8 writes and rewrites machine code
+    '--dump-instr=no',
+    '--collect-jumps=no',
+    `--callgrind-out-file=${base}`,
+    '--dump-before=*ResourceUsage*', // process.resourceUsage() is the worker's phase marker
+  ];
+}
+
 async function runCallgrind() {
   const out = { runs: [], rows: [], bridge: [] };
   const dir = path.join(os.tmpdir(), `agentops-bench-callgrind-${process.pid}`);
@@ -589,14 +602,7 @@ async function runCallgrind() {
       .filter((name) => g.env === 'repo' || name !== 'chunks') // the peers' callers have no chunk runner
       .map((name) => ({ name, ...plan[name] }));
     const base = path.join(dir, `${g.env}-${g.level}-${g.framework}-${g.configs.join('+')}.out`);
-    const valgrind = [
-      '--tool=callgrind',
-      '--smc-check=all-non-file', // V8 writes and rewrites machine code
-      '--dump-instr=no',
-      '--collect-jumps=no',
-      `--callgrind-out-file=${base}`,
-      '--dump-before=*ResourceUsage*', // process.resourceUsage() is the worker's phase marker
-    ];
+    const valgrind = callgrindArgs(base);
     log(`callgrind ${g.env}/${g.level}/${g.framework}: ${g.configs.join(', ')} …`);
     const res = await runWorkerUnderValgrind(
       g.env,
@@ -626,15 +632,8 @@ async function runCallgrind() {
     const [config] = g.configs;
     const modes = Object.entries(PLAN.callgrind.bridge).map(([name, plan]) => ({ name, ...plan }));
     const base = path.join(dir, `bridge-${config}.out`);
-    const valgrind = [
-      '--tool=callgrind',
-      '--cache-sim=yes', // first-level instruction and data caches and the last level, with this CPU's geometry
-      '--smc-check=all-non-file',
-      '--dump-instr=no',
-      '--collect-jumps=no',
-      `--callgrind-out-file=${base}`,
-      '--dump-before=*ResourceUsage*',
-    ];
+    // Simulated first-level instruction and data caches and the last level, with this CPU's geometry.
+    const valgrind = callgrindArgs(base, ['--cache-sim=yes']);
     log(`callgrind bridge: ${config} …`);
     const res = await runWorkerUnderValgrind(
       'repo',
