@@ -82,10 +82,10 @@ const PLAN = {
     full: preset === 'heavy' || Boolean(args['callgrind-full']),
     // Valgrind processes at once (each single-threaded); their counts do not depend on it.
     jobs: Number(args.jobs ?? 3),
-    // Generate warm-ups are long enough for every function of a call to reach TurboFan (300 invocations here):
-    // with 300, the first measured phases still ran in lower tiers (phases fell by 20% from first to last).
-    // Eight measured generate phases (the first of nine settles): with four, the one phase in which a major GC of the
-    // shared process struck (in every row after it, 15 to 30 k higher) moved the median by several k.
+    // Generate warm-ups are long enough for every function of a call to reach TurboFan (300 invocations here), and
+    // run twice, before and after a full GC (see the worker): with 600 each, a floor's phases still fell by 15%.
+    // Eight measured generate phases (the first of nine settles): with four, the one phase in which a major GC struck
+    // moved the median by several k.
     'ai-sdk': {
       generate: { warmup: 1200, n: 150, phases: 9 },
       stream100: { warmup: 10, n: 2, phases: 4 },
@@ -183,8 +183,8 @@ const PEERS = {
 // Ours in the peers' environment (see repo-in-peers.mjs): our adapters on the peers' OpenTelemetry SDK 2 and framework
 // copies, beside the peers and the SDK 2 floor. They register nothing beyond the shared sink, like the references.
 const OURS_ON_PEER_SDK = new Set(['agentops-nocontent-sdk2', 'agentops-sdk2']);
-// Callgrind: our rows and their references share one process per framework (none registers anything that changes
-// the others), so start-up under valgrind is paid once.
+// Callgrind: one process per row. Rows sharing a process share OpenTelemetry's code and its inline caches: with our
+// rows beside it, the LangChain floor's own work read 57.7 k instructions a call; alone, 44.5 k (2026-11-27).
 // `agentops-genai-nocontent` (GenAI keys only, about the floor's attribute count) is counted here only: capture off
 // is judged on instructions.
 const CALLGRIND_REPO = {
@@ -571,12 +571,15 @@ async function runCallgrind() {
   mkdirSync(dir, { recursive: true });
   const groups = [];
   for (const fw of ['ai-sdk', 'langchain', 'litellm']) {
-    if (wants(fw)) groups.push({ env: 'repo', level: 'hook', framework: fw, configs: CALLGRIND_REPO[fw] });
+    if (!wants(fw)) continue;
+    for (const config of CALLGRIND_REPO[fw]) groups.push({ env: 'repo', level: 'hook', framework: fw, configs: [config] });
   }
   // Ours on the peers' SDK 2 beside the SDK 2 floor, at hook level.
   if (!skip.has('peers')) {
     for (const fw of ['ai-sdk', 'langchain']) {
-      if (wants(fw)) groups.push({ env: 'peers', level: 'hook', framework: fw, configs: CALLGRIND_PEERS_HOOK[fw] });
+      if (!wants(fw)) continue;
+      for (const config of CALLGRIND_PEERS_HOOK[fw])
+        groups.push({ env: 'peers', level: 'hook', framework: fw, configs: [config] });
     }
   }
   // The bridge: a process per configuration (each registers its own provider), caches simulated. Queued first: they
