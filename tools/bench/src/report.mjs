@@ -301,7 +301,7 @@ export function renderMarkdown(results) {
   if (results.timing) {
     out.push('\n## CPU time per call (every row, both environments)\n');
     out.push(
-      'CPU µs = median over all blocks of all rounds of (process CPU time of a block ÷ calls in it); a block includes the deferred work (exporters, background queues) that ran during it. Rows of one process alternate block by block: our AI SDK rows with their references, our LangChain rows with theirs, the peer references per framework; every peer tracer and every LiteLLM row has a process of its own. own = row − its hook reference (same environment, framework and mode) ± two standard errors; over untraced = row − baseline. repo = our packages on sdk-trace 3 / api 1.10; peers = the peer harness lockfile (sdk-trace-base 2.12 / api 1.9.1).\n',
+      'CPU µs = median over all blocks of all rounds of (process CPU time of a block ÷ calls in it); a block includes the deferred work (exporters, background queues) that ran during it. The references of a framework (untraced, no-op hooks) share a process and alternate block by block; every row that records spans (floors, ours, peers) has a process of its own. own = row − its hook reference (same environment, framework and mode) ± two standard errors; over untraced = row − baseline. repo = our packages on sdk-trace 3 / api 1.10; peers = the peer harness lockfile (sdk-trace-base 2.12 / api 1.9.1).\n',
     );
     out.push(
       table(
