@@ -181,7 +181,7 @@ const PEERS = {
   ],
 };
 // Ours in the peers' environment (see repo-in-peers.mjs): our adapters on the peers' OpenTelemetry SDK 2 and framework
-// copies, beside the peers and the SDK 2 floor. They register nothing beyond the shared sink, like the references.
+// copies, measured like the peers (a process each) beside the SDK 2 floor.
 const OURS_ON_PEER_SDK = new Set(['agentops-nocontent-sdk2', 'agentops-sdk2']);
 // Callgrind: one process per row. Rows sharing a process share OpenTelemetry's code and its inline caches: with our
 // rows beside it, the LangChain floor's own work read 57.7 k instructions a call; alone, 45.3 k (2026-11-27).

@@ -265,7 +265,7 @@ function marker(label) {
 }
 
 /**
- * The configurations of one process (the orchestrator now gives each its own; several must not register anything
+ * The configurations of one process (the orchestrator gives each its own; several must not register anything
  * globally that changes the others): each is warmed up, then the phases run round-robin over the configurations, each
  * phase between two markers, after a young-generation GC.
  */
