@@ -62,6 +62,22 @@ export const SYSTEM_PROMPT = 'You are a terse assistant used for tracing benchma
 export const USER_PROMPT = 'Describe, in about two hundred words, what an LLM tracer records for each call.';
 export const CALL_PARAMS = { temperature: 0.2, maxOutputTokens: 256 };
 
+let calls = 0;
+/**
+ * What ends one call's completion: the call's number. Real completions differ from call to call; with the same text
+ * every call, a tracer that remembers texts it has seen (our redactor skips the secret scan of a text it found clean
+ * twice) would skip work that it does on real traffic. Every row's fake model (the peers' too) gets it.
+ */
+export function callSuffix() {
+  calls += 1;
+  return ` (${calls})`;
+}
+
+/** The generate completion of one call: the fixed text and the call's number. */
+export function freshCompletion() {
+  return COMPLETION_TEXT + callSuffix();
+}
+
 // ---------------------------------------------------------------- AI SDK ---
 function v4Usage() {
   return {
@@ -79,7 +95,7 @@ export function createAiSdkFakeModel() {
     supportedUrls: {},
     async doGenerate() {
       return {
-        content: [{ type: 'text', text: COMPLETION_TEXT }],
+        content: [{ type: 'text', text: freshCompletion() }],
         finishReason: { unified: 'stop', raw: 'stop' },
         usage: v4Usage(),
         response: { id: 'resp-fake', modelId: MODEL_ID, timestamp: new Date(0) },
@@ -88,6 +104,8 @@ export function createAiSdkFakeModel() {
     },
     async doStream() {
       const chunks = currentChunks;
+      const last = chunks.length - 1;
+      const suffix = callSuffix();
       let i = -1;
       const stream = new ReadableStream({
         pull(controller) {
@@ -101,7 +119,7 @@ export function createAiSdkFakeModel() {
             });
             controller.enqueue({ type: 'text-start', id: 't0' });
           } else if (i < chunks.length) {
-            controller.enqueue({ type: 'text-delta', id: 't0', delta: chunks[i] });
+            controller.enqueue({ type: 'text-delta', id: 't0', delta: i === last ? chunks[i] + suffix : chunks[i] });
           } else {
             controller.enqueue({ type: 'text-end', id: 't0' });
             controller.enqueue({ type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: v4Usage() });
@@ -151,14 +169,15 @@ export async function createLangChainFakeModel() {
       return { model: MODEL_ID, temperature: this.temperature, max_tokens: this.maxTokens };
     }
     async _generate() {
+      const text = freshCompletion();
       const message = new AIMessage({
-        content: COMPLETION_TEXT,
+        content: text,
         id: 'resp-fake',
         usage_metadata: usageMetadata(),
         response_metadata: { model_name: MODEL_ID, finish_reason: 'stop' },
       });
       return {
-        generations: [{ text: COMPLETION_TEXT, message, generationInfo: { finish_reason: 'stop' } }],
+        generations: [{ text, message, generationInfo: { finish_reason: 'stop' } }],
         llmOutput: {
           tokenUsage: {
             promptTokens: USAGE.input,
@@ -170,8 +189,9 @@ export async function createLangChainFakeModel() {
     }
     async *_streamResponseChunks(_messages, _options, runManager) {
       const chunks = currentChunks;
+      const suffix = callSuffix();
       for (let i = 0; i < chunks.length; i++) {
-        const text = chunks[i];
+        const text = i === chunks.length - 1 ? chunks[i] + suffix : chunks[i];
         const chunk = new ChatGenerationChunk({
           text,
           message: new AIMessageChunk({ content: text, id: 'resp-fake' }),

@@ -12,6 +12,7 @@
 import {
   AI_SDK_PROMPT,
   CALL_PARAMS,
+  callSuffix,
   createAiSdkFakeModel,
   createLangChainFakeModel,
   currentStreamChunks,
@@ -121,6 +122,26 @@ async function tokenChunks(n) {
   return chunkObjects.get(n);
 }
 
+/**
+ * The captured `LLMResult` with this call's own completion (see `callSuffix` in fakes.mjs): shallow copies of its
+ * generation and message, with their prototypes, so that every replay ends with a text no call had before.
+ */
+function withFreshCompletion(output) {
+  const [[generation]] = output.generations;
+  const { message } = generation;
+  const suffix = callSuffix();
+  const content = message.content + suffix;
+  const freshMessage = Object.assign(Object.create(Object.getPrototypeOf(message)), message, {
+    content,
+    lc_kwargs: { ...message.lc_kwargs, content },
+  });
+  const fresh = Object.assign(Object.create(Object.getPrototypeOf(generation)), generation, {
+    text: generation.text + suffix,
+    message: freshMessage,
+  });
+  return { ...output, generations: [[fresh]] };
+}
+
 /** Hook-level callers for LangChain callbacks: the captured callbacks replayed through LangChain's CallbackManager. */
 export async function langChainHookCallers(callbacks, queueIdle) {
   const { CallbackManager } = await import('@langchain/core/callbacks/manager');
@@ -144,7 +165,7 @@ export async function langChainHookCallers(callbacks, queueIdle) {
         if (boundary && (i + 1) % every === 0) boundary((i + 1) / every);
       }
     }
-    await runManager.handleLLMEnd(payload.output);
+    await runManager.handleLLMEnd(withFreshCompletion(payload.output));
     await queueIdle();
   };
   return {
