@@ -48,9 +48,19 @@ const JIT_ROOT =
   /^(v8::internal::Runtime_(Compile\w*|Optimize\w*|InstallBaselineCode|\w*OSR\w*|NotifyDeoptimized)\(|Builtins_DeoptimizationEntry_)/;
 
 /**
- * Totals of one callgrind dump: all instructions, and those spent in V8's JIT compilers (the inclusive cost of calls
- * into the JIT entry points from outside them). Compilation is a one-off per function that lands in whichever phase
- * V8 decides to tier up in; without it, phases of the same code agree.
+ * V8's garbage collector and the heap's slow paths (collections, incremental marking steps, sweeping, evacuation,
+ * remembered sets), matched on the qualified name before the parameter list: GC functions often have templated
+ * return types.
+ */
+const GC_FUNCTION =
+  /(?:^|[ *&])(?:v8::internal::(?:Heap|Scavenger\w*|MarkCompactCollector|MinorMarkSweepCollector|IncrementalMarking\w*|ConcurrentMarking|Sweeper|\w*Evacuat\w*|GCTracer|\w*MarkingVisitor\w*|MarkingWorklists?|MemoryAllocator|PagedSpace\w*|SemiSpace\w*|LargeObjectSpace|ArrayBufferSweeper|RememberedSet\w*|\w*SlotSet|MarkingBarrier|BodyDescriptorBase|FreeList\w*|MemoryChunk\w*|MutablePageMetadata|PageMetadata)|heap::base::\w+)(?:<[^(]*>)?::/;
+const isGc = (name) => GC_FUNCTION.test(name.split('(')[0]);
+
+/**
+ * Totals of one callgrind dump: all instructions, those spent in V8's JIT compilers (the inclusive cost of calls
+ * into the JIT entry points from outside them), and the self cost of the garbage collector's functions (`gc`).
+ * Compilation is a one-off per function that lands in whichever phase V8 decides to tier up in; without it, phases
+ * of the same code agree.
  */
 export function callgrindTotals(text) {
   const summary = /^(?:summary|totals):\s*(\d+)/m.exec(text);
@@ -60,6 +70,8 @@ export function callgrindTotals(text) {
   let cfn = '';
   let pendingCall = false;
   let jit = 0;
+  let gc = 0;
+  let inGc = false;
   for (const line of text.split('\n')) {
     if (pendingCall) {
       pendingCall = false;
@@ -67,17 +79,25 @@ export function callgrindTotals(text) {
       continue;
     }
     const c = line.charCodeAt(0);
+    // A cost line (`position Ir ...`) of a GC function: its self cost. (Inclusive costs of calls into the GC would
+    // count twice what GC functions reach through helpers that are not GC functions themselves.)
+    if (inGc && ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42)) {
+      gc += Number(line.split(' ')[1] ?? 0);
+      continue;
+    }
     if (c === 102 /* f */ || c === 99 /* c */) {
       const m = /^(c?fn)=\((\d+)\)(?: (.*))?$/.exec(line);
       if (m) {
         if (m[3] !== undefined) names.set(m[2], m[3]);
         const name = names.get(m[2]) ?? m[2];
-        if (m[1] === 'fn') fn = name;
-        else cfn = name;
+        if (m[1] === 'fn') {
+          fn = name;
+          inGc = isGc(name);
+        } else cfn = name;
       } else if (line.startsWith('calls=')) pendingCall = true;
     }
   }
-  return { instructions: Number(summary[1]), jit, events: callgrindEvents(text) };
+  return { instructions: Number(summary[1]), jit, gc, events: callgrindEvents(text) };
 }
 
 /**
@@ -120,18 +140,19 @@ export function readCallgrindDumps(base, labels) {
  */
 export function callgrindPerCall(counts, callsPerPhase, { settle = 1 } = {}) {
   const groups = new Map();
-  for (const { label, instructions, jit = 0, events } of counts) {
+  for (const { label, instructions, jit = 0, gc = 0, events } of counts) {
     const [config, mode, phase] = label.split('|');
     if (phase === undefined) continue;
     const key = `${config}|${mode}`;
-    if (!groups.has(key)) groups.set(key, { config, mode, phases: [], rawPhases: [], eventPhases: [] });
+    if (!groups.has(key)) groups.set(key, { config, mode, phases: [], rawPhases: [], gcPhases: [], eventPhases: [] });
     const g = groups.get(key);
     g.phases.push((instructions - jit) / callsPerPhase[mode]);
+    g.gcPhases.push(gc / callsPerPhase[mode]);
     g.rawPhases.push(instructions / callsPerPhase[mode]);
     if (events) g.eventPhases.push(events);
   }
   // The first `settle` phases are reported but not used: V8 may still be tiering the code up in them.
-  return [...groups.values()].map(({ eventPhases, ...g }) => {
+  return [...groups.values()].map(({ eventPhases, gcPhases, ...g }) => {
     const used = g.phases.length > settle + 1 ? g.phases.slice(settle) : g.phases;
     const mid = median(used);
     const usedEvents = eventPhases.length === g.phases.length ? eventPhases.slice(g.phases.length - used.length) : [];
@@ -148,6 +169,8 @@ export function callgrindPerCall(counts, callsPerPhase, { settle = 1 } = {}) {
         : undefined,
       perCall: mid,
       perCallRaw: median(g.rawPhases.slice(g.phases.length - used.length)),
+      // Of which the garbage collector's own functions (self cost), median over the same phases.
+      perCallGc: median(gcPhases.slice(g.phases.length - used.length)),
       spread: spread(used),
       // Robust noise of the median: 1.4826 × the median absolute deviation (one outlying phase does not move it).
       mad: 1.4826 * median(used.map((x) => Math.abs(x - mid))),

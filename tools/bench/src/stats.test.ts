@@ -64,7 +64,7 @@ describe('callgrind dumps', () => {
       'ours|generate|3',
     ];
     const counts = readCallgrindDumps(base, labels);
-    expect(counts[3]).toEqual({ label: 'ours|generate|1', instructions: 2_000_000, jit: 0 });
+    expect(counts[3]).toEqual({ label: 'ours|generate|1', instructions: 2_000_000, jit: 0, gc: 0 });
     const [row] = callgrindPerCall(counts, { generate: 100 });
     expect(row).toMatchObject({ config: 'ours', mode: 'generate', perCall: 21_000 });
     expect(row.phases).toEqual([90_000, 20_000, 22_000, 21_000]);
@@ -91,7 +91,33 @@ describe('callgrind dumps', () => {
       '0 50',
     ].join('\n');
     // 600 (TurboFan, including a lazy compile nested in it) + 50 (a lazy compile called from JS) = 650.
-    expect(callgrindTotals(dump)).toEqual({ instructions: 1000, jit: 650 });
+    expect(callgrindTotals(dump)).toEqual({ instructions: 1000, jit: 650, gc: 0 });
+  });
+
+  it('counts the garbage collector by the self cost of its functions, templated return types included', () => {
+    const dump = [
+      'events: Ir',
+      'summary: 1000',
+      'fn=(1) Builtins_CEntry_Return1_ArgvOnStack_NoBuiltinExit',
+      '0 10',
+      'cfn=(2) v8::internal::Heap::CollectGarbage(v8::internal::AllocationSpace, v8::internal::GarbageCollectionReason)',
+      'calls=1 0',
+      '0 700',
+      'fn=(2)',
+      '0 20',
+      '+3 5',
+      'cfn=(3) __memmove_avx_unaligned_erms',
+      'calls=1 0',
+      '0 100',
+      'fn=(3)',
+      '0 100',
+      'fn=(4) heap::base::SlotCallbackResult v8::internal::Scavenger::ScavengeObject<v8::internal::FullHeapObjectSlot>(v8::internal::FullHeapObjectSlot)',
+      '0 300',
+      'fn=(5) v8::internal::JSObject::MigrateToMap(v8::internal::Isolate*, v8::internal::Heap*)',
+      '0 40',
+    ].join('\n');
+    // 20 + 5 (CollectGarbage) + 300 (ScavengeObject); not the memmove it calls, not a function taking a Heap*.
+    expect(callgrindTotals(dump).gc).toBe(325);
   });
 
   it('reads simulated cache misses per call when callgrind counted them', () => {
