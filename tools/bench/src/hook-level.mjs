@@ -123,22 +123,18 @@ async function tokenChunks(n) {
 }
 
 /**
- * The captured `LLMResult` with this call's own completion (see `callSuffix` in fakes.mjs): shallow copies of its
- * generation and message, with their prototypes, so that every replay ends with a text no call had before.
+ * The captured `LLMResult` with this call's own completion (see `callSuffix` in fakes.mjs): its message rebuilt by its
+ * own class (`AIMessage`, `AIMessageChunk` for streams) and likewise its generation, as the model's `_generate` or
+ * LangChain's stream aggregation make them, so that every replay ends with a text no call had before. Every row,
+ * the no-op handlers too, pays for the construction.
  */
 function withFreshCompletion(output) {
   const [[generation]] = output.generations;
   const { message } = generation;
   const suffix = callSuffix();
-  const content = message.content + suffix;
-  const freshMessage = Object.assign(Object.create(Object.getPrototypeOf(message)), message, {
-    content,
-    lc_kwargs: { ...message.lc_kwargs, content },
-  });
-  const fresh = Object.assign(Object.create(Object.getPrototypeOf(generation)), generation, {
-    text: generation.text + suffix,
-    message: freshMessage,
-  });
+  const freshMessage = new message.constructor({ ...message.lc_kwargs, content: message.content + suffix });
+  const fields = { text: generation.text + suffix, message: freshMessage, generationInfo: generation.generationInfo };
+  const fresh = generation.constructor === Object ? fields : new generation.constructor(fields);
   return { ...output, generations: [[fresh]] };
 }
 
